@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from gongzhi.regulation import views as regulation_views
+from gongzhi.web import views as web_views
+
+from .api import api
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("accounts/", include("gongzhi.people.urls")),
+    path("territory/", include("gongzhi.territory.urls")),
+    path("compliance/", regulation_views.compliance, name="compliance"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "gongzhi.web.views.forbidden"
+handler404 = "gongzhi.web.views.not_found"

@@ -1,0 +1,121 @@
+"""Pages of the administrative tree: browse a node, designate a child, import and export Excel."""
+
+import base64
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from gongzhi.core.access import allowed
+from gongzhi.core.errors import ServiceError
+from gongzhi.core.spreadsheets import error_report, template
+
+from . import selectors, services, spreadsheets
+from .forms import DesignateForm, ImportForm
+from .models import CHILD_LEVEL, Level
+from .permissions import policy
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@allowed(policy, "view")
+def browse(request: HttpRequest) -> HttpResponse:
+    roots = selectors.viewer_roots(viewer=request.user)
+    if len(roots) == 1:
+        return redirect("territory:division", code=roots[0].code)
+    return render(request, "territory/roots.html", {"roots": roots})
+
+
+@allowed(policy, "view")
+def division_detail(request: HttpRequest, code: str) -> HttpResponse:
+    division = selectors.division_get(viewer=request.user, code=code)
+    children = Paginator(division.children.order_by("path"), 50).get_page(request.GET.get("page"))
+    context = {
+        "division": division,
+        "ancestors": _ancestors(request, division),
+        "children": children,
+        "summary": selectors.subtree_summary(division=division),
+        "designations": division.designations.select_related("recorded_by", "merged_into")[:20],
+        "complexes": division.complexes.prefetch_related("buildings")[:50],
+        "can_manage": policy.can(request.user, "manage_divisions", division)
+        and Level(division.level) in CHILD_LEVEL,
+        "can_export": policy.can(request.user, "export", division),
+    }
+    return render(request, "territory/division.html", context)
+
+
+def _ancestors(request: HttpRequest, division: object) -> list[object]:
+    chain = []
+    node = getattr(division, "parent", None)
+    while node is not None:
+        if policy.can(request.user, "view", node):
+            chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+@allowed(policy, "manage_divisions")
+@require_http_methods(["GET", "POST"])
+def designate(request: HttpRequest, code: str) -> HttpResponse:
+    parent = selectors.division_get(viewer=request.user, code=code)
+    policy.require(request.user, "manage_divisions", parent, view_action="view")
+    form = DesignateForm(request.POST or None, initial={"effective_on": timezone.localdate(), "code": parent.path})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            division = services.division_designate(
+                actor=request.user, parent=parent, code=data["code"], name=data["name"], kind=data["kind"],
+                population=data["population"], households=data["households"], area_km2=data["area_km2"],
+                effective_on=data["effective_on"], document=data["document"], capacity_note=data["capacity_note"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc.message))
+            for field, message in exc.fields.items():
+                if field in form.fields:
+                    form.add_error(field, str(message))
+        else:
+            messages.success(request, _("已划定 %(name)s。") % {"name": division.name})
+            return redirect("territory:division", code=division.code)
+    return render(request, "territory/designate.html", {"parent": parent, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@allowed(policy, "import")
+@require_http_methods(["GET", "POST"])
+def import_divisions(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = spreadsheets.divisions_import(actor=request.user, upload=form.cleaned_data["file"])
+        except ServiceError as exc:
+            form.add_error("file", str(exc.message))
+        else:
+            if result.errors:
+                report = base64.b64encode(error_report(result.errors)).decode()
+            else:
+                messages.success(request, _("导入成功：新建 %(n)s 个区划。") % {"n": result.created})
+    status = 400 if form.errors or (result and result.errors) else 200
+    return render(request, "territory/import.html", {"form": form, "result": result, "report": report},
+                  status=status)
+
+
+@allowed(policy, "import")
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template(spreadsheets.COLUMNS), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''divisions-template.xlsx"
+    return response
+
+
+@allowed(policy, "export")
+def export_divisions(request: HttpRequest, code: str) -> HttpResponse:
+    division = selectors.division_get(viewer=request.user, code=code)
+    policy.require(request.user, "export", division, view_action="view")
+    response = HttpResponse(spreadsheets.divisions_export(viewer=request.user, under=division.path), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''divisions-{division.code}.xlsx"
+    return response
