@@ -1,4 +1,4 @@
-"""Shared API pieces: keyset-free limit/offset pages without COUNT(*) (cheap at millions of rows) and one error shape."""
+"""Shared API pieces: limit/offset pages without COUNT(*) (cheap at millions of rows) and one error shape."""
 
 from typing import Any, Generic, TypeVar
 
@@ -35,11 +35,17 @@ def paginate(queryset: QuerySet[Any], *, limit: int, offset: int) -> dict[str, A
         raise ServiceError(_("limit 应在 1 到 %(n)s 之间。") % {"n": MAX_LIMIT}, fields={"limit": _("超出范围")})
     if not 0 <= offset <= MAX_OFFSET:
         raise ServiceError(
-            _("offset 应在 0 到 %(n)s 之间；请用筛选条件缩小范围。") % {"n": MAX_OFFSET}, fields={"offset": _("超出范围")}
+            _("offset 应在 0 到 %(n)s 之间；请用筛选条件缩小范围。") % {"n": MAX_OFFSET},
+            fields={"offset": _("超出范围")},
         )
     rows = list(queryset[offset : offset + limit + 1])
     has_more = len(rows) > limit
-    return {"items": rows[:limit], "limit": limit, "offset": offset, "next_offset": offset + limit if has_more else None}
+    return {
+        "items": rows[:limit],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if has_more else None,
+    }
 
 
 def _location(loc: Any) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -78,14 +79,16 @@ class Policy:
         return within(self.object_path(obj), self.roots(user, action))
 
     def visible(self, user: Any, action: str, queryset: QuerySet[M]) -> QuerySet[M]:
-        q = union_q(self.scope_field, self.roots(user, action))
+        """The rows of `queryset` in the user's subtrees; a model may name its own path column as `scope_field`."""
+        field = getattr(queryset.model, "scope_field", self.scope_field)
+        q = union_q(field, self.roots(user, action))
         return queryset.none() if q is None else queryset.filter(q)
 
     def get(self, user: Any, action: str, queryset: QuerySet[M], **lookup: Any) -> M:
         """The object, or NotFound whether it is missing or outside the user's scope (no existence oracle)."""
         try:
             return self.visible(user, action, queryset).get(**lookup)
-        except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        except (ObjectDoesNotExist, ValueError, TypeError) as exc:
             raise NotFound(_("未找到该记录，或您无权查看。")) from exc
 
     def require(self, user: Any, action: str, obj: Any | None = None, *, view_action: str | None = None) -> None:

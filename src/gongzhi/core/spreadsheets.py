@@ -50,7 +50,9 @@ def _open_workbook(upload: IO[bytes]) -> Any:
     head = upload.read(4)
     upload.seek(0)
     if head != b"PK\x03\x04":
-        raise ServiceError(_("文件不是有效的 Excel（.xlsx）文件。"), code="not_xlsx", fields={"file": _("请上传 .xlsx 文件")})
+        raise ServiceError(
+            _("文件不是有效的 Excel（.xlsx）文件。"), code="not_xlsx", fields={"file": _("请上传 .xlsx 文件")}
+        )
     try:
         return load_workbook(upload, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -79,9 +81,7 @@ def read_rows(upload: IO[bytes], columns: Sequence[Column], *, max_rows: int) ->
         mapping = _map_headers([_cell_text(h) for h in header_row], columns)
         for offset, raw in enumerate(rows, start=2):
             if offset - 1 > max_rows:
-                raise ServiceError(
-                    _("文件超过 %(n)s 行的上限，请分批导入。") % {"n": max_rows}, code="too_many_rows"
-                )
+                raise ServiceError(_("文件超过 %(n)s 行的上限，请分批导入。") % {"n": max_rows}, code="too_many_rows")
             if raw is None or all(v is None or _cell_text(v) == "" for v in raw):
                 continue
             yield _parse_row(offset, raw, mapping, columns)

@@ -60,8 +60,13 @@ def me(request: HttpRequest) -> dict[str, object]:
         "username": user.username,
         "display_name": user.display_name,
         "grants": [
-            {"role": a.role, "division_code": a.division.code, "division_name": a.division.name,
-             "starts_on": a.starts_on.isoformat(), "ends_on": a.ends_on.isoformat() if a.ends_on else None}
+            {
+                "role": a.role,
+                "division_code": a.division.code,
+                "division_name": a.division.name,
+                "starts_on": a.starts_on.isoformat(),
+                "ends_on": a.ends_on.isoformat() if a.ends_on else None,
+            }
             for a in assignments
         ],
     }

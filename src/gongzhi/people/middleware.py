@@ -19,7 +19,7 @@ class SecondFactorRequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
             and getattr(user, "needs_second_factor", False)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
         ):
             return redirect(f"{reverse('people:second_factor')}?next={request.get_full_path()}")
         return self.get_response(request)

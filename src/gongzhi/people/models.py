@@ -1,8 +1,8 @@
 """Accounts, organisational units and role assignments at territory nodes."""
 
 import hashlib
-from datetime import date
 from collections.abc import Sequence
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -64,8 +64,9 @@ class Unit(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=80)
     kind = models.CharField(_("单位类型"), max_length=24, choices=Kind.choices)
-    division = models.ForeignKey("territory.Division", verbose_name=_("所在区划"), on_delete=models.PROTECT,
-                                 related_name="units")
+    division = models.ForeignKey(
+        "territory.Division", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="units"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     responsibilities = models.TextField(_("职责"), blank=True, max_length=4000)
     is_active = models.BooleanField(_("有效"), default=True)
@@ -90,15 +91,18 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
-    division = models.ForeignKey("territory.Division", verbose_name=_("辖区"), on_delete=models.PROTECT,
-                                 related_name="role_assignments")
+    division = models.ForeignKey(
+        "territory.Division", verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="assignments")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
     starts_on = models.DateField(_("起始日期"))
     ends_on = models.DateField(_("终止日期"), null=True, blank=True)
-    granted_by = models.ForeignKey(User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()

@@ -48,8 +48,9 @@ def account_create(
             user.save()
     except IntegrityError as exc:
         raise Conflict(_("用户名 %(u)s 已被使用。") % {"u": username}, fields={"username": _("已被使用")}) from exc
-    events.account_event(actor=actor, action=events.ACCOUNT_CREATED, user=user, scope_path=division.path,
-                         display_name=user.display_name)
+    events.account_event(
+        actor=actor, action=events.ACCOUNT_CREATED, user=user, scope_path=division.path, display_name=user.display_name
+    )
     return user
 
 
@@ -57,8 +58,9 @@ def account_create(
 def unit_create(*, actor: Any, name: str, kind: str, division: Division, responsibilities: str = "") -> Unit:
     """单位 (R4.2: departments are a registry with their responsibilities)."""
     _require(actor, "manage_units", division)
-    unit = Unit(name=name.strip(), kind=kind, division=division, scope_path=division.path,
-                responsibilities=responsibilities)
+    unit = Unit(
+        name=name.strip(), kind=kind, division=division, scope_path=division.path, responsibilities=responsibilities
+    )
     try:
         unit.full_clean()
     except ValidationError as exc:
@@ -88,7 +90,11 @@ def role_assign(
     starts_on = starts_on or timezone.localdate()
     if ends_on is not None and ends_on < starts_on:
         raise ServiceError(_("终止日期不能早于起始日期。"), fields={"ends_on": _("早于起始日期")})
-    if unit is not None and not division.path.startswith(unit.scope_path) and not unit.scope_path.startswith(division.path):
+    if (
+        unit is not None
+        and not division.path.startswith(unit.scope_path)
+        and not unit.scope_path.startswith(division.path)
+    ):
         raise ServiceError(_("单位与辖区不一致。"), fields={"unit": _("单位不在该辖区")})
     if role in SEPARATED_DUTIES:
         clash = (
@@ -98,11 +104,18 @@ def role_assign(
         )
         if clash.exists():
             raise Conflict(
-                _("系统管理员、安全管理员和审计管理员须由不同人员担任（三员分立）。"), fields={"role": _("与已有职责冲突")}
+                _("系统管理员、安全管理员和审计管理员须由不同人员担任（三员分立）。"),
+                fields={"role": _("与已有职责冲突")},
             )
     assignment = RoleAssignment.objects.create(
-        user=user, role=role, division=division, scope_path=division.path, unit=unit, starts_on=starts_on,
-        ends_on=ends_on, granted_by=None if is_system(actor) else actor,
+        user=user,
+        role=role,
+        division=division,
+        scope_path=division.path,
+        unit=unit,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        granted_by=None if is_system(actor) else actor,
     )
     user.forget_grants()
     events.role_assigned(actor=actor, assignment=assignment)
@@ -151,8 +164,9 @@ def login_failed(*, username: str) -> LoginThrottle:
         throttle.locked_until = now + timedelta(seconds=settings.GONGZHI_LOGIN_LOCKOUT_SECONDS)
         user = User.objects.filter(username__iexact=key).first()
         if user is not None:
-            events.account_event(actor=None, action=events.ACCOUNT_LOCKED, user=user,
-                                 locked_until=throttle.locked_until.isoformat())
+            events.account_event(
+                actor=None, action=events.ACCOUNT_LOCKED, user=user, locked_until=throttle.locked_until.isoformat()
+            )
     throttle.save()
     return throttle
 
@@ -208,7 +222,10 @@ def api_token_create(*, actor: User, name: str, days: int | None = 90) -> tuple[
         raise ServiceError(_("有效期应为 1 至 366 天。"), fields={"days": _("超出范围")})
     raw = "gz_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=actor, name=name, prefix=raw[:10], digest=ApiToken.digest_of(raw),
+        user=actor,
+        name=name,
+        prefix=raw[:10],
+        digest=ApiToken.digest_of(raw),
         expires_at=timezone.now() + timedelta(days=days) if days else None,
     )
     events.token_event(actor=actor, action=events.TOKEN_CREATED, token=token)

@@ -40,8 +40,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         locked_until = services.login_locked_until(username)
         if locked_until is not None:
-            form.add_error(None, _("登录失败次数过多，账号已临时锁定，请于 %(t)s 后再试。") % {
-                "t": formats.time_format(timezone.localtime(locked_until), "H:i")})
+            form.add_error(
+                None,
+                _("登录失败次数过多，账号已临时锁定，请于 %(t)s 后再试。")
+                % {"t": formats.time_format(timezone.localtime(locked_until), "H:i")},
+            )
         else:
             user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
@@ -58,7 +61,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if isinstance(user, User) and user.needs_second_factor:
                     return redirect(f"/accounts/second-factor/?next={quote(_next_url(request))}")
                 return HttpResponseRedirect(_next_url(request))
-    return render(request, "people/login.html", {"form": form, "next": _next_url(request)}, status=400 if form.errors else 200)
+    return render(
+        request, "people/login.html", {"form": form, "next": _next_url(request)}, status=400 if form.errors else 200
+    )
 
 
 @signed_in
@@ -81,8 +86,12 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("验证码错误次数过多，账号已临时锁定 15 分钟。"))
             return redirect("people:login")
         form.add_error("code", _("验证码不正确或已过期。"))
-    return render(request, "people/second_factor.html", {"form": form, "next": _next_url(request)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/second_factor.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
 
 
 @signed_in
@@ -102,8 +111,12 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("验证码不正确，请核对手机时间后重试。"))
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111", title=_("身份验证器二维码"))
-    return render(request, "people/enrol.html", {"form": form, "secret": secret, "qr_svg": qr_svg,
-                                                 "next": _next_url(request)}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "people/enrol.html",
+        {"form": form, "secret": secret, "qr_svg": qr_svg, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
 
 
 @public
@@ -152,8 +165,9 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             return redirect("people:profile")
         if form.is_valid():
             try:
-                _token, new_secret = services.api_token_create(actor=user, name=form.cleaned_data["name"],
-                                                               days=form.cleaned_data["days"])
+                _token, new_secret = services.api_token_create(
+                    actor=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                )
             except ServiceError as exc:
                 for field, message in exc.fields.items():
                     form.add_error(field if field in form.fields else None, str(message))

@@ -47,7 +47,7 @@ class Manifest:
     event_types: tuple[str, ...] = ()
     menu: tuple[MenuEntry, ...] = ()
     stats: tuple[Stat, ...] = ()
-    seed: Callable[[], None] | None = None
+    seed: Callable[[], object] | None = None
     seed_order: int = 100
     api_router: str = ""  # dotted path to a ninja Router, mounted under /api/v1/<app_label>/
     tasks: Callable[[Any], Sequence[Any]] | None = None  # (viewer) -> items for 我的待办

@@ -68,7 +68,11 @@ def list_divisions(
     request: HttpRequest, filters: Query[DivisionFilters], limit: int = 50, offset: int = 0
 ) -> dict[str, object]:
     qs = selectors.division_list(
-        viewer=request.user, level=filters.level, parent_code=filters.parent, under=filters.under, search=filters.q,
+        viewer=request.user,
+        level=filters.level,
+        parent_code=filters.parent,
+        under=filters.under,
+        search=filters.q,
         include_inactive=filters.include_inactive,
     )
     return paginate(qs, limit=limit, offset=offset)

@@ -30,13 +30,25 @@ class TerritoryConfig(AppConfig):
                 policy=policy,
                 event_types=events.EVENT_TYPES,
                 features=(
-                    Feature("territory.tree", "市/县/街道/社区（行政村）/网格/小区/楼栋树，统计用区划代码，物化路径按辖区查询",
-                            ("R2.2",)),
-                    Feature("territory.designation", "社区划定、调整、撤并记录：生效日期、人口户数面积等依据、历史保留",
-                            ("R3.2",)),
-                    Feature("territory.villages", "行政村与社区同等适用（类型为行政村的节点在各处与社区一致）", ("R21",)),
-                    Feature("territory.grids", "综合网格与专属网格、网格编码（社区代码+3 位）；网格事项准入清单尚未实现",
-                            ("D16",), complete=False),
+                    Feature(
+                        "territory.tree",
+                        "市/县/街道/社区（行政村）/网格/小区/楼栋树，统计用区划代码，物化路径按辖区查询",
+                        ("R2.2",),
+                    ),
+                    Feature(
+                        "territory.designation",
+                        "社区划定、调整、撤并记录：生效日期、人口户数面积等依据、历史保留",
+                        ("R3.2",),
+                    ),
+                    Feature(
+                        "territory.villages", "行政村与社区同等适用（类型为行政村的节点在各处与社区一致）", ("R21",)
+                    ),
+                    Feature(
+                        "territory.grids",
+                        "综合网格与专属网格、网格编码（社区代码+3 位）；网格事项准入清单尚未实现",
+                        ("D16",),
+                        complete=False,
+                    ),
                 ),
                 menu=(MenuEntry("territory:browse", "辖区与网格", "view", icon="🗺"),),
                 stats=(Stat("communities", "社区/行政村", communities_in_scope), Stat("grids", "网格", grids_in_scope)),

@@ -28,7 +28,7 @@ def normalize(code: str, level: str) -> str:
         )
     if code[significant:] != "0" * (NATIONAL_LENGTH - significant):
         raise ValueError(_("区划代码与层级不符（末尾应为 0）：%(code)s") % {"code": code})
-    if significant > 4 and code[PATH_LENGTH_PREVIOUS[level] : significant].strip("0") == "":
+    if significant > 4 and code[PATH_LENGTH_PREVIOUS[Level(level)] : significant].strip("0") == "":
         raise ValueError(_("区划代码本级部分不能全为 0：%(code)s") % {"code": code})
     return code
 

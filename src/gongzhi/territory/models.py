@@ -1,4 +1,7 @@
-"""The administrative tree (R2.2, R3.2, R21, D16): 市 › 县（市、区） › 街道/乡镇 › 社区/行政村 › 网格, plus 小区 and 楼栋."""
+"""The administrative tree (R2.2, R3.2, R21, D16).
+
+市 › 县（市、区） › 街道/乡镇 › 社区/行政村 › 网格, plus 小区 and 楼栋.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -15,8 +18,12 @@ class Level(models.TextChoices):
 
 # Significant code digits per level: the path of a node is its code cut to these lengths (see core.scope).
 PATH_LENGTH = {Level.CITY: 4, Level.COUNTY: 6, Level.STREET: 9, Level.COMMUNITY: 12, Level.GRID: 15}
-CHILD_LEVEL = {Level.CITY: Level.COUNTY, Level.COUNTY: Level.STREET, Level.STREET: Level.COMMUNITY,
-               Level.COMMUNITY: Level.GRID}
+CHILD_LEVEL = {
+    Level.CITY: Level.COUNTY,
+    Level.COUNTY: Level.STREET,
+    Level.STREET: Level.COMMUNITY,
+    Level.COMMUNITY: Level.GRID,
+}
 
 
 class Kind(models.TextChoices):
@@ -50,14 +57,17 @@ class Division(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
     area_km2 = models.DecimalField(_("面积（平方公里）"), max_digits=10, decimal_places=3, null=True, blank=True)
     effective_from = models.DateField(_("生效日期"), null=True, blank=True)
     effective_to = models.DateField(_("失效日期"), null=True, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+
+    scope_field = "path"  # the node's own path is its scope (core.policy)
 
     class Meta:
         verbose_name = _("行政区划")
@@ -79,7 +89,7 @@ class Division(models.Model):
 
 
 class Designation(models.Model):
-    """社区划定、调整、撤并记录 (R3.2): every change to a node, with its basis figures and effective date, kept forever."""
+    """社区划定、调整、撤并记录 (R3.2): every change to a node, with basis figures and effective date, kept."""
 
     class Action(models.TextChoices):
         DESIGNATE = "designate", _("划定")
@@ -88,8 +98,9 @@ class Designation(models.Model):
         MERGE = "merge", _("撤并")
         ABOLISH = "abolish", _("撤销")
 
-    division = models.ForeignKey(Division, verbose_name=_("区划"), on_delete=models.PROTECT,
-                                 related_name="designations")
+    division = models.ForeignKey(
+        Division, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="designations"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     action = models.CharField(_("事项"), max_length=12, choices=Action.choices)
     effective_on = models.DateField(_("生效日期"))
@@ -99,11 +110,13 @@ class Designation(models.Model):
     households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
     area_km2 = models.DecimalField(_("面积（平方公里）"), max_digits=10, decimal_places=3, null=True, blank=True)
     capacity_note = models.CharField(_("服务管理能力说明"), max_length=500, blank=True)
-    merged_into = models.ForeignKey(Division, verbose_name=_("并入"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="absorbed")
+    merged_into = models.ForeignKey(
+        Division, verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed"
+    )
     previous = models.JSONField(_("调整前"), default=dict, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
-                                    on_delete=models.PROTECT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT
+    )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -120,8 +133,9 @@ class ResidentialComplex(models.Model):
 
     code = models.CharField(_("小区编码"), max_length=20, unique=True)
     name = models.CharField(_("小区名称"), max_length=80)
-    division = models.ForeignKey(Division, verbose_name=_("所属社区/网格"), on_delete=models.PROTECT,
-                                 related_name="complexes")
+    division = models.ForeignKey(
+        Division, verbose_name=_("所属社区/网格"), on_delete=models.PROTECT, related_name="complexes"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
@@ -140,8 +154,9 @@ class ResidentialComplex(models.Model):
 class Building(models.Model):
     """楼栋 in a complex."""
 
-    complex = models.ForeignKey(ResidentialComplex, verbose_name=_("小区"), on_delete=models.PROTECT,
-                                related_name="buildings")
+    complex = models.ForeignKey(
+        ResidentialComplex, verbose_name=_("小区"), on_delete=models.PROTECT, related_name="buildings"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     number = models.CharField(_("楼栋号"), max_length=20)
     units = models.PositiveSmallIntegerField(_("单元数"), default=1)

@@ -94,7 +94,9 @@ def division_designate(
         division.full_clean()
     except ValidationError as exc:
         if "code" in exc.message_dict or "path" in exc.message_dict:
-            raise Conflict(_("区划代码 %(code)s 已存在。") % {"code": normalized}, fields={"code": _("已存在")}) from exc
+            raise Conflict(
+                _("区划代码 %(code)s 已存在。") % {"code": normalized}, fields={"code": _("已存在")}
+            ) from exc
         raise _validation_error(exc) from exc
     try:
         with transaction.atomic():
@@ -138,7 +140,7 @@ def division_adjust(
 ) -> Designation:
     """调整 or 更名: change a node's name or basis figures, keeping the previous values in the record."""
     _authorize(actor, "manage_divisions", division)
-    division = Division.objects.select_for_update().select_related("parent").get(pk=division.pk)
+    division = Division.objects.select_for_update(of=("self",)).select_related("parent").get(pk=division.pk)
     if not division.is_active:
         raise Conflict(_("该区划已撤并，不能再调整。"))
     before = events.division_snapshot(division)
@@ -272,11 +274,21 @@ def complex_create(
 
 @transaction.atomic
 def building_create(
-    *, actor: Any, complex: ResidentialComplex, number: str, units: int = 1, floors: int = 6, households: int | None = None
+    *,
+    actor: Any,
+    complex: ResidentialComplex,
+    number: str,
+    units: int = 1,
+    floors: int = 6,
+    households: int | None = None,
 ) -> Building:
     _authorize(actor, "manage_complexes", complex.division)
     building = Building(
-        complex=complex, scope_path=complex.scope_path, number=number.strip(), units=units, floors=floors,
+        complex=complex,
+        scope_path=complex.scope_path,
+        number=number.strip(),
+        units=units,
+        floors=floors,
         households=households,
     )
     try:
@@ -286,4 +298,3 @@ def building_create(
     building.save()
     events.building_created(actor=actor, building=building)
     return building
-

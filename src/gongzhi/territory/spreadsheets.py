@@ -125,7 +125,9 @@ def _check_row(
     if parent is not None:
         parent_level, parent_path = parent.level, parent.path
         if not is_system(actor) and not policy.can(actor, "manage_divisions", parent):
-            errors.append(RowError(number, _("上级代码"), _("上级 %(code)s 不在您的管理范围内") % {"code": parent_text}))
+            errors.append(
+                RowError(number, _("上级代码"), _("上级 %(code)s 不在您的管理范围内") % {"code": parent_text})
+            )
             return
         v["parent_code"] = parent.code
     else:
@@ -161,7 +163,15 @@ def divisions_export_rows(*, viewer: Any, under: str | None = None) -> Iterator[
     qs = division_list(viewer=viewer, under=under, include_inactive=True).select_related(None)
     parents = {}
     for division in qs.values(
-        "id", "code", "name", "kind", "parent_id", "population", "households", "area_km2", "effective_from",
+        "id",
+        "code",
+        "name",
+        "kind",
+        "parent_id",
+        "population",
+        "households",
+        "area_km2",
+        "effective_from",
         "is_active",
     ).iterator(chunk_size=2000):
         parents[division["id"]] = division["code"]

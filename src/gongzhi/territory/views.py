@@ -41,8 +41,7 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
         "summary": selectors.subtree_summary(division=division),
         "designations": division.designations.select_related("recorded_by", "merged_into")[:20],
         "complexes": division.complexes.prefetch_related("buildings")[:50],
-        "can_manage": policy.can(request.user, "manage_divisions", division)
-        and Level(division.level) in CHILD_LEVEL,
+        "can_manage": policy.can(request.user, "manage_divisions", division) and Level(division.level) in CHILD_LEVEL,
         "can_export": policy.can(request.user, "export", division),
     }
     return render(request, "territory/division.html", context)
@@ -68,9 +67,17 @@ def designate(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             division = services.division_designate(
-                actor=request.user, parent=parent, code=data["code"], name=data["name"], kind=data["kind"],
-                population=data["population"], households=data["households"], area_km2=data["area_km2"],
-                effective_on=data["effective_on"], document=data["document"], capacity_note=data["capacity_note"],
+                actor=request.user,
+                parent=parent,
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                population=data["population"],
+                households=data["households"],
+                area_km2=data["area_km2"],
+                effective_on=data["effective_on"],
+                document=data["document"],
+                capacity_note=data["capacity_note"],
             )
         except ServiceError as exc:
             form.add_error(None, str(exc.message))
@@ -80,8 +87,9 @@ def designate(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("已划定 %(name)s。") % {"name": division.name})
             return redirect("territory:division", code=division.code)
-    return render(request, "territory/designate.html", {"parent": parent, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "territory/designate.html", {"parent": parent, "form": form}, status=400 if form.errors else 200
+    )
 
 
 @allowed(policy, "import")
@@ -101,8 +109,7 @@ def import_divisions(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("导入成功：新建 %(n)s 个区划。") % {"n": result.created})
     status = 400 if form.errors or (result and result.errors) else 200
-    return render(request, "territory/import.html", {"form": form, "result": result, "report": report},
-                  status=status)
+    return render(request, "territory/import.html", {"form": form, "result": result, "report": report}, status=status)
 
 
 @allowed(policy, "import")

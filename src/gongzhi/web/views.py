@@ -19,12 +19,15 @@ def home(request: HttpRequest) -> HttpResponse:
     grants = grants_of(user)
     if any(g.role in GOVERNING_ROLES for g in grants):
         return render(request, "web/workbench.html", _workbench(user))
-    return render(request, "web/portal.html", {"places": viewer_roots(viewer=user), "grants": grants,
-                                               "roles": {g.role: Role(g.role).label for g in grants}})
+    return render(
+        request,
+        "web/portal.html",
+        {"places": viewer_roots(viewer=user), "grants": grants, "roles": {g.role: Role(g.role).label for g in grants}},
+    )
 
 
 def _workbench(user: Any) -> dict[str, Any]:
-    tasks = []
+    tasks: list[Any] = []
     for m in manifests():
         if m.tasks is not None:
             tasks.extend(m.tasks(user))

@@ -1,4 +1,6 @@
-"""Settings shared by every environment; overlays in dev.py, test.py and prod.py. Secrets come only from the environment."""
+"""Settings shared by every environment; overlays in dev.py, test.py and prod.py.
+
+Secrets come only from the environment."""
 
 import os
 from pathlib import Path
@@ -145,19 +147,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Background work: the durable database queue on one machine; GONGZHI_TASK_BACKEND=rq moves it to Redis.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REDIS_URL = os.environ.get("GONGZHI_REDIS_URL", "redis://127.0.0.1:6379/0")
 if os.environ.get("GONGZHI_TASK_BACKEND") == "rq":
     INSTALLED_APPS.append("django_rq")
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}  # the worker must run jobs as django-tasks tasks
 
 GONGZHI_SITE_NAME = _("共治 · 德阳社区治理平台")
 GONGZHI_CITY_CODE = "5106"
 GONGZHI_DIVISIONS_CSV = PACKAGE_DIR / "territory" / "data" / "deyang-divisions.csv"
 GONGZHI_IMPORT_MAX_ROWS = 200_000
 
-LOGGING = {
+LOGGING: dict[str, object] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},

@@ -21,5 +21,7 @@ class Command(BaseCommand):
             where = "、".join(f"{a.division.name}" for a in user.role_assignments.select_related("division"))
             factor = "TOTP" if account.role in STAFF_ROLES else "    "
             self.stdout.write(f"  {account.username:<18} {factor}  {Role(account.role).label}  @ {where}")
-        self.stdout.write("Staff (TOTP) accounts enrol an authenticator app at first sign-in; the page shows the QR code "
-                          "and the secret (e.g. `oathtool --totp -b SECRET`).")
+        self.stdout.write(
+            "Staff (TOTP) accounts enrol an authenticator app at first sign-in; the page shows the QR code "
+            "and the secret (e.g. `oathtool --totp -b SECRET`)."
+        )

@@ -1,0 +1,53 @@
+"""Fixtures shared by every test: a small Deyang (real counties and streets, two communities each) and clients."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def _seed() -> None:
+    from gongzhi.people.demo import seed_people
+    from gongzhi.territory.demo import seed_territory
+
+    seed_territory(communities_per_street=2)
+    seed_people()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Seed the small Deyang once per session; each test then runs in a transaction that is rolled back."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        _seed()
+
+
+@pytest.fixture
+def deyang(db: None) -> None:
+    _seed()  # a no-op unless a transactional test flushed the database
+
+
+@pytest.fixture
+def user_named(deyang: None) -> Callable[[str], object]:
+    from gongzhi.people.models import User
+
+    return lambda username: User.objects.get(username=username)
+
+
+@pytest.fixture
+def client_for(deyang: None) -> Callable[[str], Client]:
+    """A browser session for a demo user, past the TOTP step for staff."""
+    from gongzhi.people.models import User
+
+    def make(username: str) -> Client:
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        if user.needs_second_factor:
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return make

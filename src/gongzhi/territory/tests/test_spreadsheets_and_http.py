@@ -1,0 +1,147 @@
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from gongzhi.ledger.models import AuditEvent
+from gongzhi.territory.models import Division
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["区划代码", "名称", "类型", "上级代码", "常住人口", "户数"]
+
+
+def xlsx(rows: list[list[object]], headers: list[str] = HEADERS) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "divisions.xlsx"
+    return buffer
+
+
+def upload(client, data: io.BytesIO):  # type: ignore[no-untyped-def]
+    return client.post("/territory/import/", {"file": data})
+
+
+@pytest.mark.clause("R3.2")
+def test_import_creates_nodes_including_parents_from_the_same_file(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("county_authority")
+    response = upload(
+        client,
+        xlsx(
+            [
+                ["510603001070", "桂花社区", "社区", "510603001", 5200, 1900],
+                ["510603001070001", "桂花社区第1网格", "综合网格", "510603001070", 2600, 950],
+            ]
+        ),
+    )
+    assert response.status_code == 200, response.content.decode()
+    parent = Division.objects.get(code="510603001070001").parent
+    assert parent is not None and parent.code == "510603001070"
+
+
+@pytest.mark.clause("R3.2")
+def test_bad_rows_get_row_level_messages_and_nothing_is_written(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("county_authority")
+    before = (Division.objects.count(), AuditEvent.objects.count())
+    response = upload(
+        client,
+        xlsx(
+            [
+                ["510603001071", "好社区", "社区", "510603001", 5200, 1900],
+                ["51060300107A", "坏代码", "社区", "510603001", 1, 1],
+                ["510603001072", "坏类型", "居委会", "510603001", 1, 1],
+                ["510603001073", "越权社区", "社区", "510681001", 1, 1],
+                ["510603001071", "重复", "社区", "510603001", 1, 1],
+                ["510603001074", "负数", "社区", "510603001", -5, 1],
+                ["510603001075", "", "社区", "510603001", 1, 1],
+            ]
+        ),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    for row, reason in [
+        (3, "只能包含数字"),
+        (4, "未知的区划类型"),
+        (5, "不在您的管理范围内"),
+        (6, "重复"),
+        (7, "不能为负数"),
+        (8, "必填项为空"),
+    ]:
+        assert reason in body, (row, reason)
+    assert "下载错误报告" in body
+    assert (Division.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_wrong_headers_and_non_excel_files_are_refused(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("county_authority")
+    response = upload(client, xlsx([["1", "2"]], headers=["编号", "名字"]))
+    assert response.status_code == 400 and "缺少列" in response.content.decode()
+    fake = io.BytesIO(b"<html>not excel</html>")
+    fake.name = "divisions.xlsx"
+    response = upload(client, fake)
+    assert response.status_code == 400 and "不是有效的 Excel" in response.content.decode()
+
+
+def test_export_round_trips_through_the_template_columns(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("street_official")
+    response = client.get("/territory/510603001000/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("区划代码", "名称", "类型", "上级代码")
+    codes = {r[0] for r in rows[1:]}
+    assert "510603001000" in codes and all(str(c).startswith("510603001") for c in codes)
+
+
+@pytest.mark.clause("R2.2")
+def test_pages_show_only_the_viewers_subtree(client_for) -> None:  # type: ignore[no-untyped-def]
+    worker = client_for("worker")
+    own = worker.get("/").content.decode()
+    assert "我的辖区" in own
+    guanghan = Division.objects.filter(path__startswith="510681", level="community").first()
+    assert guanghan is not None
+    assert worker.get(f"/territory/{guanghan.code}/").status_code == 404
+    assert worker.get("/territory/000000000000/").status_code == 404
+    assert worker.get("/territory/import/").status_code == 403
+
+
+def test_api_lists_scope_only_and_errors_have_one_shape(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("street_official")
+    page = client.get("/api/v1/territory/divisions", {"level": "community", "limit": 200}).json()
+    assert page["items"] and all(i["code"].startswith("510603001") for i in page["items"])
+    bad = client.get("/api/v1/territory/divisions", {"limit": "abc"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert bad.status_code == 422 and set(bad.json()) == {"code", "message", "fields"}
+    assert bad.json()["fields"]["limit"] == "应为整数"
+    english = client.get("/api/v1/territory/divisions", {"limit": 0}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400 and english.json()["code"] == "invalid"
+    assert client.get("/api/v1/territory/divisions/510681000000").status_code == 404
+    created = client.post(
+        "/api/v1/territory/divisions/510603001000/children",
+        {"code": "510603001080", "name": "x" * 61, "kind": "community"},
+        content_type="application/json",
+    )
+    assert created.status_code == 422 and "name" in created.json()["fields"]
+
+
+def test_api_designation_by_authority(client_for) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("county_authority")
+    response = client.post(
+        "/api/v1/territory/divisions/510603001000/children",
+        {"code": "510603001081", "name": "接口社区", "kind": "community", "population": 100},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["parent_code"] == "510603001000"
+    again = client.post(
+        "/api/v1/territory/divisions/510603001000/children",
+        {"code": "510603001081", "name": "接口社区", "kind": "community"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and again.json()["code"] == "conflict"

@@ -1,0 +1,74 @@
+"""Deny by default: every route declares its access; anonymous users are refused except on the public list."""
+
+import re
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import get_resolver, path
+
+from gongzhi.core.access import public
+from gongzhi.web.sweep import public_routes, undeclared_routes, walk
+
+PUBLIC = {
+    "healthz",
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/preferences/",
+}
+PUBLIC_API = {"/api/v1/openapi.json", "/api/v1/docs"}
+
+
+def test_every_route_declares_who_may_use_it() -> None:
+    assert undeclared_routes(get_resolver().url_patterns) == []
+
+
+def test_the_sweep_catches_an_undeclared_route() -> None:
+    def naked(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("")
+
+    @public
+    def open_view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("")
+
+    assert undeclared_routes([path("naked/", naked), path("open/", open_view)]) == ["naked/"]
+
+
+def test_public_routes_are_exactly_the_listed_ones() -> None:
+    assert set(public_routes(get_resolver().url_patterns)) == PUBLIC
+
+
+def concrete(route: str) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", "510603001000", route)
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_refused_everywhere_but_the_public_list() -> None:
+    client = Client()
+    for route, _callback in walk(get_resolver().url_patterns):
+        if route in PUBLIC or route.startswith("api/v1/") or route.startswith("^"):
+            continue
+        response = client.get(concrete(route))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], route
+
+
+@pytest.mark.django_db
+def test_every_api_operation_needs_auth_except_the_spec() -> None:
+    client = Client()
+    checked = 0
+    for route, _callback in walk(get_resolver().url_patterns):
+        if not route.startswith("api/v1/"):
+            continue
+        url = concrete(route)
+        if url == "/api/v1/":
+            continue  # the API root has no operation
+        if url in PUBLIC_API:
+            assert client.get(url).status_code == 200
+            continue
+        for method in ("get", "post", "delete"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (401, 405), (method, url, response.status_code)
+            if response.status_code == 401:
+                assert response.json()["code"] == "unauthenticated"
+                checked += 1
+    assert checked >= 5
