@@ -10,7 +10,9 @@ $gz migrate --noinput -v0
 $gz seed_demo
 $gz db_worker --queue-name '*' >var/worker.log 2>&1 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+$gz scheduler >var/scheduler.log 2>&1 &
+scheduler=$!
+trap 'kill "$worker" "$scheduler" 2>/dev/null || true' EXIT INT TERM
 echo
 $gz demo_logins
 echo

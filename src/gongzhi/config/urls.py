@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("accounts/", include("gongzhi.people.urls")),
     path("territory/", include("gongzhi.territory.urls")),
+    path("residents/", include("gongzhi.residents.urls")),
+    path("", include("gongzhi.ledger.urls")),
     path("compliance/", regulation_views.compliance, name="compliance"),
     path("api/v1/", api.urls),
 ]

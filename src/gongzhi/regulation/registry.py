@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gongzhi.core.policy import Policy
+from gongzhi.core.schedule import Periodic
 
 CLAUSES_FILE = Path(__file__).with_name("clauses.json")
 
@@ -32,6 +33,15 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class WorkItem:
+    """One entry of 我的待办 on the workbench."""
+
+    title: str
+    url: str
+    due: str = ""
+
+
+@dataclass(frozen=True)
 class Stat:
     key: str
     title: str
@@ -50,7 +60,8 @@ class Manifest:
     seed: Callable[[], object] | None = None
     seed_order: int = 100
     api_router: str = ""  # dotted path to a ninja Router, mounted under /api/v1/<app_label>/
-    tasks: Callable[[Any], Sequence[Any]] | None = None  # (viewer) -> items for 我的待办
+    tasks: Callable[[Any], Sequence[WorkItem]] | None = None  # (viewer) -> items for 我的待办
+    periodic: tuple[Periodic, ...] = ()  # run by `gongzhi scheduler`
     extra: dict[str, Any] = field(default_factory=dict)
 
 

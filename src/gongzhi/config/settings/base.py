@@ -31,8 +31,10 @@ INSTALLED_APPS = [
     "gongzhi.core",
     "gongzhi.regulation",
     "gongzhi.ledger",
+    "gongzhi.jobs",
     "gongzhi.territory",
     "gongzhi.people",
+    "gongzhi.residents",
     "gongzhi.web",
 ]
 
