@@ -7,11 +7,29 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员与角色 People"
 
     def ready(self) -> None:
-        from gongzhi.regulation.registry import Feature, Manifest, register
+        from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, WorkItem, register
 
         from . import events
         from .demo import seed_people
         from .permissions import policy
+
+        def security_tasks(viewer: object) -> list[WorkItem]:
+            from django.urls import reverse
+            from django.utils import timezone
+            from django.utils.translation import gettext as _
+
+            from .selectors import locked_accounts
+
+            return [
+                WorkItem(
+                    title=_("账号 %(u)s 因连续登录失败被锁定") % {"u": user.username},
+                    url=reverse("people:admin_account", args=[user.pk]),
+                    due=_("锁定至 %(t)s") % {"t": timezone.localtime(throttle.locked_until).strftime("%H:%M")}
+                    if throttle.locked_until
+                    else "",
+                )
+                for user, throttle in locked_accounts(viewer=viewer)
+            ]
 
         register(
             Manifest(
@@ -33,6 +51,8 @@ class PeopleConfig(AppConfig):
                         complete=False,
                     ),
                 ),
+                menu=(MenuEntry("people:admin_accounts", "账号与角色", "view_accounts"),),
+                tasks=security_tasks,
                 seed=seed_people,
                 seed_order=20,
                 api_router="gongzhi.people.api.router",

@@ -6,7 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/healthz")
+# The sign-in steps themselves, static files, and the API (which checks the second factor in its own auth classes).
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/second-factor/",
+    "/accounts/preferences/",
+    "/static/",
+    "/api/",
+    "/healthz",
+)
 
 
 class SecondFactorRequiredMiddleware:

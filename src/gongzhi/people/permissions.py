@@ -6,7 +6,7 @@ from gongzhi.core.roles import Role
 policy = Policy(
     "people",
     {
-        "view_accounts": {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUTHORITY, Role.STREET_OFFICIAL},
+        "view_accounts": {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUTHORITY, Role.STREET_OFFICIAL, Role.AUDITOR},
         "manage_accounts": {Role.SYSTEM_ADMIN},
         "assign_roles": {Role.SYSTEM_ADMIN},
         "manage_security": {Role.SECURITY_ADMIN},

@@ -55,6 +55,27 @@ def account_create(
 
 
 @transaction.atomic
+def account_onboard(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    display_name: str,
+    role: str,
+    division: Division,
+    unit: Unit | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> User:
+    """A new account with its first role, both or neither."""
+    user = account_create(
+        actor=actor, username=username, password=password, display_name=display_name, division=division
+    )
+    role_assign(actor=actor, user=user, role=role, division=division, unit=unit, starts_on=starts_on, ends_on=ends_on)
+    return user
+
+
+@transaction.atomic
 def unit_create(*, actor: Any, name: str, kind: str, division: Division, responsibilities: str = "") -> Unit:
     """单位 (R4.2: departments are a registry with their responsibilities)."""
     _require(actor, "manage_units", division)

@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import quote
 
 import segno
+from django.conf import settings
 from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -56,11 +57,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 services.login_succeeded(username=username)
                 auth.login(request, user)
-                if isinstance(user, User) and user.preferred_language:
-                    request.session["_language"] = user.preferred_language
                 if isinstance(user, User) and user.needs_second_factor:
-                    return redirect(f"/accounts/second-factor/?next={quote(_next_url(request))}")
-                return HttpResponseRedirect(_next_url(request))
+                    response = redirect(f"/accounts/second-factor/?next={quote(_next_url(request))}")
+                else:
+                    response = HttpResponseRedirect(_next_url(request))
+                if isinstance(user, User) and user.preferred_language:
+                    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+                return response
     return render(
         request, "people/login.html", {"form": form, "next": _next_url(request)}, status=400 if form.errors else 200
     )
@@ -135,16 +138,12 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data.get("language") or ""
         large_text = form.cleaned_data.get("large_text")
-        if language:
-            request.session["_language"] = language
         if large_text is not None:
             request.session["large_text"] = large_text == "1"
         if request.user.is_authenticated and isinstance(request.user, User):
             services.profile_update(user=request.user, language=language, large_text=large_text)
     response = HttpResponseRedirect(_next_url(request))
     if form.is_valid() and form.cleaned_data.get("language"):
-        from django.conf import settings
-
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
     return response
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from gongzhi.core.access import public, signed_in
 from gongzhi.core.policy import grants_of
-from gongzhi.core.roles import GOVERNING_ROLES, Role
+from gongzhi.core.roles import STAFF_ROLES, Role
 from gongzhi.regulation.registry import manifests
 from gongzhi.territory.selectors import subtree_summary, viewer_roots
 
@@ -17,7 +17,7 @@ from gongzhi.territory.selectors import subtree_summary, viewer_roots
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     grants = grants_of(user)
-    if any(g.role in GOVERNING_ROLES for g in grants):
+    if any(g.role in STAFF_ROLES for g in grants):
         return render(request, "web/workbench.html", _workbench(user))
     return render(
         request,
