@@ -157,7 +157,8 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = ApiToken.objects.filter(user=user, pk=request.POST.get("revoke", "").strip() or 0).first()
+            token_id = request.POST.get("revoke", "").strip()
+            token = ApiToken.objects.filter(user=user, pk=int(token_id)).first() if token_id.isdigit() else None
             if token is not None:
                 services.api_token_revoke(actor=user, token=token)
                 messages.success(request, _("令牌已吊销。"))

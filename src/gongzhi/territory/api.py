@@ -79,12 +79,12 @@ def list_divisions(
 
 
 @router.get("/divisions/{code}", response=DivisionDetailOut, summary="One division with its designation history")
-def get_division(request: HttpRequest, code: str) -> object:
+def get_division(request: HttpRequest, code: str) -> dict[str, object]:
     division = selectors.division_get(viewer=request.user, code=code)
-    division.designations_list = list(division.designations.all()[:100])  # type: ignore[attr-defined]
-    return DivisionDetailOut.from_orm(division).model_copy(
-        update={"designations": [DesignationOut.from_orm(d) for d in division.designations_list]}  # type: ignore[attr-defined]
-    )
+    return {
+        **DivisionOut.from_orm(division).dict(),
+        "designations": [DesignationOut.from_orm(d).dict() for d in division.designations.all()[:100]],
+    }
 
 
 @router.post("/divisions/{code}/children", response={201: DivisionOut}, summary="Designate a child 划定下级")

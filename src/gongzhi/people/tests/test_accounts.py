@@ -89,3 +89,8 @@ def test_api_tokens_are_scoped_like_their_user_and_revocable(client_for) -> None
     assert session.delete(f"/api/v1/people/tokens/{created.json()['id']}").status_code == 204
     assert machine.get("/api/v1/people/me").status_code == 401
     assert Client(HTTP_AUTHORIZATION="Bearer nonsense").get("/api/v1/people/me").status_code == 401
+
+
+def test_revoking_a_malformed_token_id_is_harmless(client_for) -> None:  # type: ignore[no-untyped-def]
+    response = client_for("worker").post("/accounts/profile/", {"revoke": "1 OR 1=1"})
+    assert response.status_code == 302

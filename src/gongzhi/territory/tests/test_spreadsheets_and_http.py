@@ -145,3 +145,8 @@ def test_api_designation_by_authority(client_for) -> None:  # type: ignore[no-un
         content_type="application/json",
     )
     assert again.status_code == 409 and again.json()["code"] == "conflict"
+
+
+def test_division_detail_api_includes_history(client_for) -> None:  # type: ignore[no-untyped-def]
+    body = client_for("street_official").get("/api/v1/territory/divisions/510603001000").json()
+    assert body["code"] == "510603001000" and body["designations"][0]["action"] == "designate"
