@@ -3,7 +3,9 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -33,6 +35,19 @@ class ServiceError(Exception):
             "message": str(self.message),
             "fields": {name: str(text) for name, text in self.fields.items()},
         }
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError) -> "ServiceError":
+        """A model's `full_clean()` failure as the platform's error, field by field."""
+        fields = {name: "；".join(str(m) for m in messages) for name, messages in exc.message_dict.items()}
+        return cls(_("输入有误，请检查标出的字段。"), fields=fields)
+
+    def to_form(self, form: Any) -> None:
+        """Show this error on a Django form: the message on top, field messages in place."""
+        form.add_error(None, str(self.message))
+        for name, text in self.fields.items():
+            if name in form.fields:
+                form.add_error(name, str(text))
 
 
 class NotFound(ServiceError):

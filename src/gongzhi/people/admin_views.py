@@ -27,12 +27,6 @@ def _units_for(viewer: Any) -> Any:
     return policy.visible(viewer, "view_units", Unit.objects.filter(is_active=True)).order_by("scope_path", "name")
 
 
-def _apply_errors(form: Any, exc: ServiceError) -> None:
-    form.add_error(None, str(exc.message))
-    for field, message in exc.fields.items():
-        form.add_error(field if field in form.fields else None, str(message))
-
-
 def _division(request: HttpRequest, form: Any) -> Division | None:
     try:
         return division_get(viewer=request.user, code=form.cleaned_data["division_code"])
@@ -75,7 +69,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
                     ends_on=data["ends_on"],
                 )
             except ServiceError as exc:
-                _apply_errors(form, exc)
+                exc.to_form(form)
             else:
                 messages.success(request, _("已创建账号 %(u)s。") % {"u": user.username})
                 return redirect("people:admin_account", user_id=user.pk)
@@ -108,7 +102,7 @@ def account_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                         ends_on=data["ends_on"],
                     )
                 except ServiceError as exc:
-                    _apply_errors(form, exc)
+                    exc.to_form(form)
                 else:
                     messages.success(request, _("已授予角色。"))
                     return redirect("people:admin_account", user_id=account.pk)

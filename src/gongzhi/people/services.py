@@ -85,7 +85,7 @@ def unit_create(*, actor: Any, name: str, kind: str, division: Division, respons
     try:
         unit.full_clean()
     except ValidationError as exc:
-        raise ServiceError(_("输入有误。"), fields={k: "；".join(v) for k, v in exc.message_dict.items()}) from exc
+        raise ServiceError.from_validation(exc) from exc
     unit.save()
     events.unit_created(actor=actor, unit=unit)
     return unit

@@ -169,8 +169,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
                     actor=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
                 )
             except ServiceError as exc:
-                for field, message in exc.fields.items():
-                    form.add_error(field if field in form.fields else None, str(message))
+                exc.to_form(form)
     context: dict[str, Any] = {
         "form": form,
         "new_secret": new_secret,

@@ -26,11 +26,6 @@ def _authorize(actor: Any, action: str, node: Division | None) -> None:
     policy.require(actor, action, node, view_action="view")
 
 
-def _validation_error(exc: ValidationError) -> ServiceError:
-    fields = {name: "；".join(str(m) for m in messages) for name, messages in exc.message_dict.items()}
-    return ServiceError(_("输入有误，请检查标出的字段。"), fields=fields)
-
-
 @transaction.atomic
 def division_designate(
     *,
@@ -97,7 +92,7 @@ def division_designate(
             raise Conflict(
                 _("区划代码 %(code)s 已存在。") % {"code": normalized}, fields={"code": _("已存在")}
             ) from exc
-        raise _validation_error(exc) from exc
+        raise ServiceError.from_validation(exc) from exc
     try:
         with transaction.atomic():
             division.save()
@@ -153,7 +148,7 @@ def division_adjust(
     try:
         division.full_clean()
     except ValidationError as exc:
-        raise _validation_error(exc) from exc
+        raise ServiceError.from_validation(exc) from exc
     division.save()
     designation = Designation.objects.create(
         division=division,
@@ -266,7 +261,7 @@ def complex_create(
     try:
         complex.full_clean()
     except ValidationError as exc:
-        raise _validation_error(exc) from exc
+        raise ServiceError.from_validation(exc) from exc
     complex.save()
     events.complex_created(actor=actor, complex=complex)
     return complex
@@ -294,7 +289,7 @@ def building_create(
     try:
         building.full_clean()
     except ValidationError as exc:
-        raise _validation_error(exc) from exc
+        raise ServiceError.from_validation(exc) from exc
     building.save()
     events.building_created(actor=actor, building=building)
     return building

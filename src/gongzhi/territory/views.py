@@ -80,10 +80,7 @@ def designate(request: HttpRequest, code: str) -> HttpResponse:
                 capacity_note=data["capacity_note"],
             )
         except ServiceError as exc:
-            form.add_error(None, str(exc.message))
-            for field, message in exc.fields.items():
-                if field in form.fields:
-                    form.add_error(field, str(message))
+            exc.to_form(form)
         else:
             messages.success(request, _("已划定 %(name)s。") % {"name": division.name})
             return redirect("territory:division", code=division.code)
