@@ -13,6 +13,7 @@ urlpatterns = [
     path("residents/", include("gongzhi.residents.urls")),
     path("", include("gongzhi.ledger.urls")),
     path("compliance/", regulation_views.compliance, name="compliance"),
+    path("workdays/", include("gongzhi.workdays.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "gongzhi.regulation",
     "gongzhi.ledger",
     "gongzhi.jobs",
+    "gongzhi.workdays",
     "gongzhi.territory",
     "gongzhi.people",
     "gongzhi.residents",
