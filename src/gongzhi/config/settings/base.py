@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "gongzhi.territory",
     "gongzhi.people",
     "gongzhi.residents",
+    "gongzhi.duties",
     "gongzhi.web",
 ]
 
