@@ -214,18 +214,24 @@ def division_merge(
 
 
 def division_rollup_figures(*, division_id: int) -> None:
-    """Street, county and city figures are the sum of their active children's (idempotent; runs as a task)."""
+    """Street, county and city figures are the sum of their active children's (idempotent; runs as a task).
+
+    Area is summed only where children carry one; a node keeps its own area when none of its children do.
+    """
     from django.db.models import Sum
 
     with transaction.atomic():
         division = Division.objects.select_for_update().filter(pk=division_id).first()
         if division is None or division.level in (Level.COMMUNITY, Level.GRID):
             return
-        totals = division.children.filter(is_active=True).aggregate(p=Sum("population"), h=Sum("households"))
-        changed = (division.population, division.households) != (totals["p"], totals["h"])
+        totals = division.children.filter(is_active=True).aggregate(
+            p=Sum("population"), h=Sum("households"), a=Sum("area_km2")
+        )
+        figures = (totals["p"], totals["h"], totals["a"] if totals["a"] is not None else division.area_km2)
+        changed = (division.population, division.households, division.area_km2) != figures
         if changed:
-            division.population, division.households = totals["p"], totals["h"]
-            division.save(update_fields=["population", "households"])
+            division.population, division.households, division.area_km2 = figures
+            division.save(update_fields=["population", "households", "area_km2"])
         parent_id = division.parent_id
     if changed and parent_id is not None:
         division_rollup_figures(division_id=parent_id)
