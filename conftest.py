@@ -51,3 +51,42 @@ def client_for(deyang: None) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+# The response scanner (DP-03): every response any test receives through Django's test client is checked for
+# unmasked, checksum-valid ID numbers — HTML, JSON, CSV and the XML inside .xlsx files. Responses that disclose
+# plaintext on purpose (a logged reveal, the resident's own download, an export by a holder of the reveal permission)
+# carry the X-Gongzhi-Disclosure header and are let through.
+def _response_text(response: object) -> str:
+    import io
+    import zipfile
+
+    content = getattr(response, "content", b"") if not getattr(response, "streaming", False) else b""
+    if content[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+        except zipfile.BadZipFile:
+            pass
+    return bytes(content).decode("utf-8", "replace")
+
+
+@pytest.fixture(autouse=True)
+def _no_unmasked_id_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.test.client import Client as DjangoClient
+
+    from gongzhi.residents.identity import find_valid_ids
+
+    original = DjangoClient.request
+
+    def scanned(self: DjangoClient, **request: object) -> object:
+        response = original(self, **request)
+        if not response.get("X-Gongzhi-Disclosure"):
+            found = find_valid_ids(_response_text(response))
+            if found:
+                pytest.fail(
+                    f"unmasked ID number in the response to {request.get('PATH_INFO')}: {found[0][:6]}…", pytrace=False
+                )
+        return response
+
+    monkeypatch.setattr(DjangoClient, "request", scanned)

@@ -3,9 +3,10 @@
 Reading uses openpyxl's read-only mode and writing its write-only mode, so memory stays flat as files grow.
 """
 
+import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -69,7 +70,16 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(upload: IO[bytes], columns: Sequence[Column], *, max_rows: int) -> Iterator[ParsedRow]:
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file with a UTF-8 BOM, which Excel opens with Chinese intact."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def read_rows(upload: IO[bytes], columns: Sequence[Column], *, max_rows: int) -> Generator[ParsedRow, None, None]:
     """Yield every data row of the first sheet as parsed values with its own errors; bad headers fail the file."""
     workbook = _open_workbook(upload)
     try:

@@ -173,3 +173,9 @@ LOGGING: dict[str, object] = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Residents' vault: field keys and the blind-index key come from configuration, never from the repository.
+# GONGZHI_VAULT_KEYS = '{"current": "k2", "keys": {"k1": "<base64 32 bytes>", "k2": "<base64 32 bytes>"}}'
+GONGZHI_VAULT_KEYS = os.environ.get("GONGZHI_VAULT_KEYS", "")
+GONGZHI_VAULT_INDEX_KEY = os.environ.get("GONGZHI_VAULT_INDEX_KEY", "")
+GONGZHI_VAULT_DEV_KEYS = False  # dev/test: generate keys into VAR_DIR on first use

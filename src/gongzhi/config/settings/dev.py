@@ -21,3 +21,6 @@ def _local_secret() -> str:
 SECRET_KEY = os.environ.get("GONGZHI_SECRET_KEY") or _local_secret()
 DEBUG = os.environ.get("GONGZHI_DEBUG", "") == "1"
 GONGZHI_DEMO = True
+
+# Residents' vault: keys generated into var/ unless GONGZHI_VAULT_KEYS is set.
+GONGZHI_VAULT_DEV_KEYS = True

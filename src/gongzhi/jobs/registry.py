@@ -1,0 +1,47 @@
+"""Importers that domains plug into the long-job mechanism (`register`), looked up by key."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gongzhi.core.spreadsheets import Column, ParsedRow, RowError
+
+from .models import ImportJob
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Importer:
+    """`apply_batch(job, actor, rows)` validates and writes one batch inside the runner's transaction and must be
+    idempotent (re-running a job, or re-importing a file, updates rather than duplicates)."""
+
+    key: str
+    title: str
+    columns: Sequence[Column]
+    authorize: Callable[[Any], None]  # (actor) -> None, raises Forbidden
+    apply_batch: Callable[[ImportJob, Any, list[ParsedRow]], BatchResult]
+    scope_path: Callable[[Any], str] = lambda actor: ""
+    batch_size: int = 1000
+    max_rows: int = 200_000
+    finish: Callable[[ImportJob, Any], None] | None = None  # audit record of the whole run, in its transaction
+
+
+_importers: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> None:
+    _importers[importer.key] = importer
+
+
+def importer(key: str) -> Importer:
+    return _importers[key]
+
+
+def registered() -> list[Importer]:
+    return list(_importers.values())

@@ -1,0 +1,340 @@
+"""The residents' import (the first user of gongzhi.jobs): CSV or Excel, validated row by row, upserted by ID number.
+
+Re-importing a file updates the same residents (the ID number's blind index is unique) and never duplicates them; the
+same ID number twice in one file is an error on the later row, across batches too (each upsert remembers its job and
+row). Households are found or created by (community, 户号).
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.core.actors import is_system
+from gongzhi.core.spreadsheets import Column, ParsedRow, RowError
+from gongzhi.jobs.models import ImportJob
+from gongzhi.jobs.registry import BatchResult, Importer
+from gongzhi.territory.models import Building, Division, Level, ResidentialComplex
+
+from . import events, identity, vault
+from .models import GroupFlag, Household, Relation, ResidenceStatus, Resident, SpecialGroup
+from .permissions import policy
+from .services import group_index, seal_address, seal_id, seal_phone
+
+
+def _choice(choices: Any, what: str) -> Callable[[str], str]:
+    by_label: dict[str, str] = {str(label): str(value) for value, label in choices.choices}
+
+    def parse(text: str) -> str:
+        if text in by_label:
+            return by_label[text]
+        if text in choices.values:
+            return str(text)
+        raise ValueError(_("%(what)s应为：%(options)s") % {"what": what, "options": "、".join(by_label)})
+
+    return parse
+
+
+def _groups(text: str) -> list[str]:
+    by_label = {str(label): value for value, label in SpecialGroup.choices}
+    found = []
+    for part in text.replace("，", "、").replace(",", "、").replace(";", "、").replace("；", "、").split("、"):
+        part = part.strip()
+        if not part:
+            continue
+        value = by_label.get(part) or (part if part in SpecialGroup.values else None)
+        if value is None:
+            raise ValueError(_("未知的人群类别：%(g)s") % {"g": part[:20]})
+        found.append(value)
+    return sorted(set(found))
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(_("日期格式应为 YYYY-MM-DD")) from None
+
+
+def _code(text: str) -> str:
+    if not text.isdigit() or len(text) not in (12, 15):
+        raise ValueError(_("应为 12 位社区代码或 15 位网格代码"))
+    return text
+
+
+COLUMNS = (
+    Column("name", "姓名", ("name",), max_length=40),
+    Column("id_number", "身份证号", ("id_number", "公民身份号码"), max_length=18, parse=identity.parse_id),
+    Column("phone", "手机号", ("phone", "联系电话"), required=False, max_length=20, parse=identity.parse_mobile),
+    Column("community_code", "社区代码", ("community_code",), max_length=12, parse=_code),
+    Column("grid_code", "网格代码", ("grid_code",), required=False, max_length=15, parse=_code),
+    Column("household_no", "户号", ("household_no",), max_length=30),
+    Column("relation", "与户主关系", ("relation",), parse=_choice(Relation, "与户主关系")),
+    Column("residence_status", "居住状态", ("residence_status",), parse=_choice(ResidenceStatus, "居住状态")),
+    Column("complex_code", "小区编码", ("complex_code",), required=False, max_length=20),
+    Column("building", "楼栋号", ("building",), required=False, max_length=20),
+    Column("unit", "单元", ("unit",), required=False, max_length=10),
+    Column("room", "室", ("room",), required=False, max_length=10),
+    Column("address", "详细地址", ("address",), required=False, max_length=120),
+    Column("groups", "特殊人群", ("groups",), required=False, max_length=200, parse=_groups),
+    Column("flag_source", "标识来源", ("flag_source",), required=False, max_length=80),
+    Column("flag_since", "认定日期", ("flag_since",), required=False, max_length=10, parse=_date),
+)
+HEADER = {c.key: c.header for c in COLUMNS}
+
+
+class _Lookups:
+    """Per-job caches of divisions, complexes and buildings (small: one entry per code seen)."""
+
+    def __init__(self) -> None:
+        self.divisions: dict[str, Division | None] = {}
+        self.complexes: dict[str, ResidentialComplex | None] = {}
+        self.buildings: dict[tuple[int, str], Building | None] = {}
+
+    def division(self, code: str, level: str) -> Division | None:
+        if code not in self.divisions:
+            self.divisions[code] = Division.objects.filter(code=code, level=level, is_active=True).first()
+        return self.divisions[code]
+
+    def complex(self, code: str) -> ResidentialComplex | None:
+        if code not in self.complexes:
+            self.complexes[code] = ResidentialComplex.objects.filter(code=code).first()
+        return self.complexes[code]
+
+    def building(self, complex: ResidentialComplex, number: str) -> Building | None:
+        key = (complex.pk, number)
+        if key not in self.buildings:
+            self.buildings[key] = Building.objects.filter(complex=complex, number=number).first()
+        return self.buildings[key]
+
+
+_lookups: dict[int, _Lookups] = {}
+
+
+def _authorize(actor: Any) -> None:
+    if not is_system(actor):
+        policy.require(actor, "import")
+
+
+def _scope(actor: Any) -> str:
+    roots = sorted(policy.roots(actor, "import"), key=len)
+    return roots[0] if roots else ""
+
+
+def _may_import_at(actor: Any, path: str) -> bool:
+    return is_system(actor) or any(path.startswith(root) for root in policy.roots(actor, "import"))
+
+
+def apply_batch(job: ImportJob, actor: Any, rows: list[ParsedRow]) -> BatchResult:
+    result = BatchResult()
+    lookups = _lookups.setdefault(job.pk, _Lookups())
+    good: list[tuple[ParsedRow, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.errors:
+            result.errors.extend(row.errors)
+            continue
+        resolved = _resolve(row, actor, lookups, result.errors)
+        if resolved is None:
+            continue
+        index = vault.blind_index("id_number", row.values["id_number"].value)
+        if index in seen:
+            result.errors.append(
+                RowError(row.row, HEADER["id_number"], _("与第 %(n)s 行的身份证号重复") % {"n": seen[index]})
+            )
+            continue
+        seen[index] = row.row
+        resolved["id_index"] = index
+        good.append((row, resolved))
+    if not good:
+        return result
+    existing = {
+        r["id_index"]: r
+        for r in Resident.objects.filter(id_index__in=[v["id_index"] for _row, v in good]).values(
+            "id_index", "import_job", "import_row", "scope_path"
+        )
+    }
+    accepted: list[tuple[ParsedRow, dict[str, Any]]] = []
+    for row, v in good:
+        old = existing.get(v["id_index"])
+        if old is not None and old["import_job"] == job.pk and old["import_row"] != row.row:
+            result.errors.append(
+                RowError(row.row, HEADER["id_number"], _("与第 %(n)s 行的身份证号重复") % {"n": old["import_row"]})
+            )
+        elif old is not None and not _may_import_at(actor, old["scope_path"]):
+            result.errors.append(
+                RowError(row.row, HEADER["id_number"], _("该居民登记在您的辖区以外，请联系所在社区办理迁移"))
+            )
+        else:
+            accepted.append((row, v))
+    if not accepted:
+        return result
+    households = _households(accepted)
+    now = timezone.now()
+    residents = []
+    for row, v in accepted:
+        place_path = v["grid"].path if v["grid"] is not None else v["community"].path
+        residents.append(
+            Resident(
+                name=row.values["name"],
+                residence_status=row.values["residence_status"],
+                household=households[(v["community"].pk, row.values["household_no"])],
+                relation=row.values["relation"],
+                community=v["community"],
+                grid=v["grid"],
+                scope_path=place_path,
+                import_job=job.pk,
+                import_row=row.row,
+                created_at=now,
+                updated_at=now,
+                **seal_id(row.values["id_number"]),
+                **seal_phone(row.values["phone"] or ""),
+            )
+        )
+    Resident.objects.bulk_create(
+        residents,
+        update_conflicts=True,
+        unique_fields=["id_index"],
+        update_fields=[
+            "name",
+            "phone_enc",
+            "phone_index",
+            "phone_masked",
+            "residence_status",
+            "household",
+            "relation",
+            "community",
+            "grid",
+            "scope_path",
+            "import_job",
+            "import_row",
+            "updated_at",
+        ],
+    )
+    _flags(accepted, residents)
+    created = sum(1 for _row, v in accepted if v["id_index"] not in existing)
+    result.created += created
+    result.updated += len(accepted) - created
+    events.import_batch(
+        actor=actor,
+        job_id=job.pk,
+        scope_path=job.scope_path,
+        first_row=rows[0].row,
+        last_row=rows[-1].row,
+        created=created,
+        updated=len(accepted) - created,
+    )
+    return result
+
+
+def _resolve(row: ParsedRow, actor: Any, lookups: _Lookups, errors: list[RowError]) -> dict[str, Any] | None:
+    values = row.values
+    community = lookups.division(values["community_code"], Level.COMMUNITY)
+    if community is None:
+        errors.append(
+            RowError(row.row, HEADER["community_code"], _("找不到社区代码 %(c)s") % {"c": values["community_code"]})
+        )
+        return None
+    grid = None
+    if values["grid_code"]:
+        grid = lookups.division(values["grid_code"], Level.GRID)
+        if grid is None or grid.parent_id != community.pk:
+            errors.append(RowError(row.row, HEADER["grid_code"], _("网格代码不存在或不属于该社区")))
+            return None
+    path = grid.path if grid is not None else community.path
+    if not _may_import_at(actor, path):
+        errors.append(RowError(row.row, HEADER["community_code"], _("该社区不在您的管理范围内")))
+        return None
+    complex = building = None
+    if values["complex_code"]:
+        complex = lookups.complex(values["complex_code"])
+        if complex is None or not complex.scope_path.startswith(community.path):
+            errors.append(RowError(row.row, HEADER["complex_code"], _("小区编码不存在或不属于该社区")))
+            return None
+        if values["building"]:
+            building = lookups.building(complex, values["building"])
+            if building is None:
+                errors.append(RowError(row.row, HEADER["building"], _("该小区没有这个楼栋")))
+                return None
+    elif values["building"]:
+        errors.append(RowError(row.row, HEADER["building"], _("填写楼栋号时须填写小区编码")))
+        return None
+    return {"community": community, "grid": grid, "complex": complex, "building": building}
+
+
+def _households(accepted: list[tuple[ParsedRow, dict[str, Any]]]) -> dict[tuple[int, str], Household]:
+    keys = {(v["community"].pk, row.values["household_no"]) for row, v in accepted}
+    found: dict[tuple[int, str], Household] = {}
+    by_community: dict[int, list[str]] = {}
+    for community_id, number in keys:
+        by_community.setdefault(community_id, []).append(number)
+    for community_id, numbers in by_community.items():
+        for household in Household.objects.filter(community_id=community_id, household_no__in=numbers):
+            found[(community_id, household.household_no)] = household
+    new: dict[tuple[int, str], Household] = {}
+    for row, v in accepted:
+        key = (v["community"].pk, row.values["household_no"])
+        if key in found or key in new:
+            continue
+        household = Household(
+            household_no=row.values["household_no"],
+            community=v["community"],
+            grid=v["grid"],
+            scope_path=v["grid"].path if v["grid"] is not None else v["community"].path,
+            complex=v["complex"],
+            building=v["building"],
+        )
+        seal_address(
+            household, address=row.values["address"] or "", unit=row.values["unit"] or "", room=row.values["room"] or ""
+        )
+        new[key] = household
+    if new:
+        Household.objects.bulk_create(new.values())
+        if any(h.pk is None for h in new.values()):  # backends that return no ids from bulk inserts
+            for community_id, numbers in by_community.items():
+                for household in Household.objects.filter(community_id=community_id, household_no__in=numbers):
+                    new[(community_id, household.household_no)] = household
+    return found | new
+
+
+def _flags(accepted: list[tuple[ParsedRow, dict[str, Any]]], residents: list[Resident]) -> None:
+    flags = []
+    today = timezone.localdate()
+    missing_pk = [r for r in residents if r.pk is None]
+    if missing_pk:
+        pks = dict(Resident.objects.filter(id_index__in=[r.id_index for r in missing_pk]).values_list("id_index", "pk"))
+        for r in missing_pk:
+            r.pk = pks[r.id_index]
+    for (row, _v), resident in zip(accepted, residents, strict=True):
+        for group in row.values["groups"] or ():
+            flags.append(
+                GroupFlag(
+                    resident_id=resident.pk,
+                    scope_path=resident.scope_path,
+                    group_enc=vault.encrypt("group", group),
+                    group_index=group_index(group),
+                    since=row.values["flag_since"] or today,
+                    source=(row.values["flag_source"] or _("批量导入"))[:80],
+                )
+            )
+    if flags:
+        GroupFlag.objects.bulk_create(flags, ignore_conflicts=True)
+
+
+def finish(job: ImportJob, actor: Any) -> None:
+    _lookups.pop(job.pk, None)
+
+
+IMPORTER = Importer(
+    key="residents",
+    title="居民与户",
+    columns=COLUMNS,
+    authorize=_authorize,
+    apply_batch=apply_batch,
+    scope_path=_scope,
+    batch_size=2000,
+    max_rows=5_000_000,
+    finish=finish,
+)
