@@ -22,3 +22,10 @@ def event_list(
     if until:
         qs = qs.filter(occurred_at__date__lte=until)
     return qs.order_by("-id")
+
+
+def event_types() -> list[str]:
+    """Every event type the domains declare in their manifests (for the auditors' filter)."""
+    from gongzhi.regulation.registry import manifests
+
+    return sorted({t for m in manifests() for t in m.event_types})

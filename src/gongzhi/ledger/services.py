@@ -1,15 +1,26 @@
-"""The one write path every service calls to leave its audit record (`record_event`)."""
+"""The one write path every service calls to leave its audit record (`record_event`), which also appends the
+event's leaf to the Merkle log in the same transaction; public disclosures (居务公开) and signed checkpoints."""
 
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core.context import current_request_id
+from gongzhi.core.errors import ServiceError
 
-from .models import AuditEvent
+from . import keys, leaves, store
+from .checkpoint import Checkpoint as SignedCheckpoint
+from .checkpoint import sign_checkpoint
+from .models import AuditEvent, Checkpoint, Disclosure, Leaf
 
 _MASKED_KEYS = frozenset({"password", "secret", "key", "token", "otp", "totp"})
+
+DISCLOSURE_PUBLISHED = "ledger.disclosure_published"
+CHECKPOINT_SIGNED = "ledger.checkpoint_signed"
+EVENT_TYPES = (DISCLOSURE_PUBLISHED,)
 
 
 def _scrub(values: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -17,6 +28,23 @@ def _scrub(values: dict[str, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
     return {k: ("***" if any(m in k.lower() for m in _MASKED_KEYS) else v) for k, v in values.items()}
+
+
+def event_leaf_bytes(event: AuditEvent, index: int, key: bytes | None = None) -> bytes:
+    return leaves.event_bytes(
+        index=index,
+        event_id=event.pk,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        role=event.actor_role,
+        scope_path=event.scope_path,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        before=event.before,
+        after=event.after,
+        key=key,
+    )
 
 
 def record_event(
@@ -29,7 +57,8 @@ def record_event(
     after: dict[str, Any] | None = None,
     role: str = "",
 ) -> AuditEvent:
-    """Append one audit event in the caller's transaction; the caller's rollback removes it with the write."""
+    """Append one audit event and its ledger leaf in the caller's transaction; a rollback removes both with the
+    write they record."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the service's transaction")
     if isinstance(target, Model):
@@ -37,7 +66,7 @@ def record_event(
     else:
         target_type, target_id = target
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=user,
         actor_role=role,
         scope_path=scope_path,
@@ -48,3 +77,101 @@ def record_event(
         after=_scrub(after),
         request_id=current_request_id(),
     )
+    key = keys.hmac_key()
+    store.append(
+        kind=Leaf.Kind.EVENT,
+        event_type=action,
+        make_data=lambda index: event_leaf_bytes(event, index, key),
+        event=event,
+    )
+    return event
+
+
+def disclosure_publish(
+    *,
+    actor: Any,
+    scope_path: str,
+    scope_name: str,
+    category: str,
+    title: str,
+    body: str,
+    source: Model | tuple[str, str] | None = None,
+    role: str = "",
+) -> Disclosure:
+    """Publish an item (居务公开) for everyone: its exact bytes become a ledger leaf that anyone can prove is in the
+    signed log. The calling domain checks that `actor` may publish for `scope_path`; the item can never be edited
+    (publish a correction as a new item). Publishing the same source twice is refused."""
+    title, body = title.strip(), body.strip()
+    errors = {}
+    if not title or len(title) > 200:
+        errors["title"] = _("标题不能为空，且不超过 200 个字符")
+    if not body or len(body) > 20_000:
+        errors["body"] = _("内容不能为空，且不超过 20000 个字符")
+    if category not in Disclosure.Category.values:
+        errors["category"] = _("类别无效")
+    if not scope_path:
+        errors["scope_path"] = _("必须指明发布单位")
+    if errors:
+        raise ServiceError(_("公开事项填写有误。"), code="invalid", fields=errors)
+    if isinstance(source, Model):
+        source_type, source_id = source._meta.label_lower, str(source.pk)
+    elif source is not None:
+        source_type, source_id = source
+    else:
+        source_type, source_id = "", ""
+    with transaction.atomic():
+        if source_type and Disclosure.objects.filter(source_type=source_type, source_id=source_id).exists():
+            raise ServiceError(_("该事项已经公开过。"), code="already_published", status=409)
+        published_at = timezone.now()
+        index = store.append(
+            kind=Leaf.Kind.DISCLOSURE,
+            event_type=DISCLOSURE_PUBLISHED,
+            make_data=lambda index: leaves.disclosure_bytes(
+                index=index,
+                published_at=published_at,
+                scope_path=scope_path,
+                scope_name=scope_name,
+                category=category,
+                title=title,
+                body=body,
+                source_type=source_type,
+                source_id=source_id,
+            ),
+        )
+        leaf = Leaf.objects.get(index=index)
+        disclosure = Disclosure.objects.create(
+            scope_path=scope_path,
+            scope_name=scope_name,
+            category=category,
+            title=title,
+            body=body,
+            source_type=source_type,
+            source_id=source_id,
+            published_at=published_at,
+            leaf=leaf,
+        )
+        record_event(
+            actor=actor,
+            action=DISCLOSURE_PUBLISHED,
+            target=disclosure,
+            scope_path=scope_path,
+            after={"title": title, "category": category, "leaf_index": leaf.index},
+            role=role,
+        )
+        from .tasks import sign_checkpoint_task  # the task module imports these services
+
+        transaction.on_commit(sign_checkpoint_task.enqueue)
+    return disclosure
+
+
+def checkpoint_sign() -> Checkpoint | None:
+    """Sign a checkpoint of the current tree if it has grown since the last one (idempotent); None if unchanged."""
+    with transaction.atomic():
+        store.lock_writer()
+        size = store.tree_size()
+        last = Checkpoint.objects.order_by("-tree_size").first()
+        if size == 0 or (last is not None and last.tree_size >= size):
+            return None
+        root_hash = store.root(size)
+        note = sign_checkpoint(SignedCheckpoint(keys.origin(), size, root_hash), keys.signer_text())
+        return Checkpoint.objects.create(tree_size=size, root_hash=root_hash, signed_note=note)
