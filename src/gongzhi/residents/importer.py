@@ -5,10 +5,12 @@ same ID number twice in one file is an error on the later row, across batches to
 row). Households are found or created by (community, 户号).
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,7 @@ from gongzhi.territory.models import Building, Division, Level, ResidentialCompl
 from . import events, identity, vault
 from .models import GroupFlag, Household, Relation, ResidenceStatus, Resident, SpecialGroup
 from .permissions import policy
-from .services import group_index, seal_address, seal_id, seal_phone
+from .services import group_index, seal_address, seal_phone
 
 
 def _choice(choices: Any, what: str) -> Callable[[str], str]:
@@ -173,47 +175,34 @@ def apply_batch(job: ImportJob, actor: Any, rows: list[ParsedRow]) -> BatchResul
         return result
     households = _households(accepted)
     now = timezone.now()
-    residents = []
+    records = []
     for row, v in accepted:
-        place_path = v["grid"].path if v["grid"] is not None else v["community"].path
-        residents.append(
-            Resident(
-                name=row.values["name"],
-                residence_status=row.values["residence_status"],
-                household=households[(v["community"].pk, row.values["household_no"])],
-                relation=row.values["relation"],
-                community=v["community"],
-                grid=v["grid"],
-                scope_path=place_path,
-                import_job=job.pk,
-                import_row=row.row,
-                created_at=now,
-                updated_at=now,
-                **seal_id(row.values["id_number"]),
-                **seal_phone(row.values["phone"] or ""),
-            )
+        parsed = row.values["id_number"]
+        phone = row.values["phone"] or ""
+        records.append(
+            {
+                "public_id": uuid.uuid4(),
+                "name": row.values["name"],
+                "id_enc": vault.encrypt("id_number", parsed.value),
+                "id_index": v["id_index"],
+                "id_masked": parsed.masked,
+                "birth_date": parsed.birth_date,
+                "sex": parsed.sex,
+                **seal_phone(phone),
+                "residence_status": row.values["residence_status"],
+                "household_id": households[(v["community"].pk, row.values["household_no"])].pk,
+                "relation": row.values["relation"],
+                "community_id": v["community"].pk,
+                "grid_id": v["grid"].pk if v["grid"] is not None else None,
+                "scope_path": v["grid"].path if v["grid"] is not None else v["community"].path,
+                "import_job": job.pk,
+                "import_row": row.row,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-    Resident.objects.bulk_create(
-        residents,
-        update_conflicts=True,
-        unique_fields=["id_index"],
-        update_fields=[
-            "name",
-            "phone_enc",
-            "phone_index",
-            "phone_masked",
-            "residence_status",
-            "household",
-            "relation",
-            "community",
-            "grid",
-            "scope_path",
-            "import_job",
-            "import_row",
-            "updated_at",
-        ],
-    )
-    _flags(accepted, residents)
+    ids = _upsert_postgresql(records) if connection.vendor == "postgresql" else _upsert_orm(records)
+    _flags(accepted, [(ids[r["id_index"]], r["scope_path"]) for r in records])
     created = sum(1 for _row, v in accepted if v["id_index"] not in existing)
     result.created += created
     result.updated += len(accepted) - created
@@ -299,20 +288,88 @@ def _households(accepted: list[tuple[ParsedRow, dict[str, Any]]]) -> dict[tuple[
     return found | new
 
 
-def _flags(accepted: list[tuple[ParsedRow, dict[str, Any]]], residents: list[Resident]) -> None:
+def _upsert_orm(records: list[dict[str, Any]]) -> dict[str, int]:
+    Resident.objects.bulk_create(
+        [Resident(**r) for r in records],
+        update_conflicts=True,
+        unique_fields=["id_index"],
+        update_fields=UPDATE_FIELDS,
+    )
+    return dict(Resident.objects.filter(id_index__in=[r["id_index"] for r in records]).values_list("id_index", "pk"))
+
+
+UPDATE_FIELDS = [
+    "name",
+    "phone_enc",
+    "phone_index",
+    "phone_masked",
+    "residence_status",
+    "household",
+    "relation",
+    "community",
+    "grid",
+    "scope_path",
+    "import_job",
+    "import_row",
+    "updated_at",
+]
+STAGE_COLUMNS = (
+    "public_id",
+    "name",
+    "id_enc",
+    "id_index",
+    "id_masked",
+    "birth_date",
+    "sex",
+    "phone_enc",
+    "phone_index",
+    "phone_masked",
+    "residence_status",
+    "household_id",
+    "relation",
+    "community_id",
+    "grid_id",
+    "scope_path",
+    "import_job",
+    "import_row",
+    "created_at",
+    "updated_at",
+)
+STAGE_DDL = """CREATE TEMP TABLE IF NOT EXISTS residents_import_stage (
+    public_id uuid, name varchar(40), id_enc bytea, id_index varchar(32), id_masked varchar(18), birth_date date,
+    sex varchar(1), phone_enc bytea, phone_index varchar(32), phone_masked varchar(11), residence_status varchar(12),
+    household_id bigint, relation varchar(12), community_id bigint, grid_id bigint, scope_path varchar(15),
+    import_job bigint, import_row integer, created_at timestamptz, updated_at timestamptz)"""
+
+
+def _upsert_postgresql(records: list[dict[str, Any]]) -> dict[str, int]:
+    """COPY the batch into a session-local stage table, then one INSERT … ON CONFLICT (id_index) DO UPDATE."""
+    table = Resident._meta.db_table
+    columns = ", ".join(STAGE_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (f if f in STAGE_COLUMNS else f"{f}_id" for f in UPDATE_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(STAGE_DDL)
+        cursor.execute("TRUNCATE residents_import_stage")
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY residents_import_stage ({columns}) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row(tuple(r[c] for c in STAGE_COLUMNS))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM residents_import_stage "  # noqa: S608 — fixed names
+            f"ON CONFLICT (id_index) DO UPDATE SET {updates} RETURNING id_index, id"
+        )
+        return dict(cursor.fetchall())
+
+
+def _flags(accepted: list[tuple[ParsedRow, dict[str, Any]]], residents: list[tuple[int, str]]) -> None:
     flags = []
     today = timezone.localdate()
-    missing_pk = [r for r in residents if r.pk is None]
-    if missing_pk:
-        pks = dict(Resident.objects.filter(id_index__in=[r.id_index for r in missing_pk]).values_list("id_index", "pk"))
-        for r in missing_pk:
-            r.pk = pks[r.id_index]
-    for (row, _v), resident in zip(accepted, residents, strict=True):
+    for (row, _v), (pk, scope_path) in zip(accepted, residents, strict=True):
         for group in row.values["groups"] or ():
             flags.append(
                 GroupFlag(
-                    resident_id=resident.pk,
-                    scope_path=resident.scope_path,
+                    resident_id=pk,
+                    scope_path=scope_path,
                     group_enc=vault.encrypt("group", group),
                     group_index=group_index(group),
                     since=row.values["flag_since"] or today,

@@ -104,7 +104,7 @@ def encrypt(field: str, plaintext: str, *, key_id: str | None = None) -> bytes:
     return MAGIC + bytes([len(kid_bytes)]) + kid_bytes + nonce + body
 
 
-def key_id_of(blob: bytes) -> str:
+def key_id_of(blob: bytes | memoryview) -> str:
     blob = bytes(blob)
     if blob[:2] != MAGIC:
         raise ValueError("not a vault ciphertext")

@@ -37,7 +37,7 @@ def snapshot() -> list[tuple[Any, ...]]:
 def test_templates_download(client_for: Callable[[str], Client]) -> None:
     worker = client_for("worker")
     xlsx = worker.get("/residents/import/template.xlsx")
-    headers = [c.value for c in next(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(max_row=1))]
+    headers = [c.value for c in next(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(max_row=1))]
     assert headers[:3] == ["姓名", "身份证号", "手机号"]
     assert worker.get("/residents/import/template.csv").content.decode("utf-8-sig").startswith("姓名,身份证号,手机号")
 
@@ -87,7 +87,7 @@ def test_bad_rows_all_or_nothing_then_skip_and_error_report(
     assert any("找不到社区代码" in m for _r, m in messages)
     assert any("手机号" in m for _r, m in messages)
     report = worker.get(f"/residents/jobs/{job.public_id}/errors.xlsx")
-    sheet = load_workbook(io.BytesIO(report.content)).active
+    sheet = load_workbook(io.BytesIO(report.content)).worksheets[0]
     assert [c.value for c in next(sheet.iter_rows(max_row=1))] == ["行号", "列", "原因"]
     assert sheet.max_row == 6
     assert "行号" in worker.get(f"/residents/jobs/{job.public_id}/errors.csv").content.decode("utf-8-sig")
@@ -129,7 +129,7 @@ def test_xlsx_and_gbk_csv_and_out_of_scope_rows(
     from gongzhi.residents.importer import COLUMNS
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append([c.header for c in COLUMNS])
     for n in range(1, 4):
         row = person(community.code, n)
