@@ -44,11 +44,12 @@ def hashlib_baseline(seconds: float = 1.0) -> dict[str, float]:
     return out
 
 
-def setup_django(backend: str) -> None:
+def setup_django(backend: str, reuse: bool = False) -> None:
     if backend == "sqlite":
         path = Path("/tmp/gongzhi-bench.sqlite3")  # noqa: S108 - throw-away benchmark database
         for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+            if not reuse:
+                Path(str(path) + suffix).unlink(missing_ok=True)
         os.environ["GONGZHI_DATABASE_URL"] = f"sqlite:///{path}"
     else:
         import psycopg
@@ -183,11 +184,12 @@ def bench_verify() -> dict[str, float]:
     return {"verify_leaves": result.leaves, "verify_s": elapsed, "verify_leaves_per_s": result.leaves / elapsed}
 
 
-def run_backend(backend: str, appends: int, leaves: int) -> dict[str, float]:
-    setup_django(backend)
+def run_backend(backend: str, appends: int, leaves: int, reuse: bool = False) -> dict[str, float]:
+    setup_django(backend, reuse)
     figures: dict[str, float] = {}
     figures.update(hashlib_baseline())
-    figures.update(bench_appends(appends))
+    if not reuse:
+        figures.update(bench_appends(appends))
     if leaves:
         figures.update(build_large(leaves))
         from gongzhi.ledger import store
@@ -206,12 +208,15 @@ def report(backend: str, f: dict[str, float]) -> None:
     print(f"\n== {backend}")
     print(f"  hashlib SHA-256 baseline: {leaf_rate:,.0f} leaf-sized msgs/s, {node_rate:,.0f} node msgs/s")
     for key in ("appends_per_s_one_tx_each", "appends_per_s_1000_per_tx"):
+        if key not in f:
+            continue
         rate = f[key]
         print(f"  {key:30} {rate:>12,.0f} events/s   (= 1/{leaf_rate / rate:,.0f} of raw leaf hashing)")
     if "tree_size" not in f:
         return
     n = int(f["tree_size"])
-    print(f"  bulk build: {int(f['build_leaves']):,} leaves in {f['build_s']:.1f}s")
+    if f["build_leaves"]:
+        print(f"  bulk build: {int(f['build_leaves']):,} leaves in {f['build_s']:.1f}s")
     per_hash = 1000 / node_rate  # ms per raw node hash
     for key in ("inclusion_ms_median", "inclusion_ms_p99", "consistency_ms_median", "consistency_ms_p99"):
         print(f"  {key:22} at {n:>11,} leaves: {f[key]:7.2f} ms   (= {f[key] / per_hash:,.0f} raw node hashes)")
@@ -231,16 +236,18 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=5000, help="events appended through record_event")
     parser.add_argument("--leaves", type=int, default=1_000_000, help="large-tree size for proofs and verify")
     parser.add_argument("--large-on", default="sqlite", help="backends that build the large tree")
+    parser.add_argument("--reuse", action="store_true", help="SQLite: measure proofs and verify on the last run's tree")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        figures = run_backend(args.child, args.appends, args.leaves)
+        figures = run_backend(args.child, args.appends, args.leaves, args.reuse)
         print("FIGURES " + json.dumps(figures))
         return
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     for backend in args.backends.split(","):
         leaves = args.leaves if backend in args.large_on.split(",") else 0
         cmd = [sys.executable, __file__, "--child", backend, "--appends", str(args.appends), "--leaves", str(leaves)]
+        cmd += ["--reuse"] if args.reuse else []
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
         lines = proc.stdout.splitlines()
         for line in lines:

@@ -163,6 +163,9 @@ _SQL = {
     "leaf": 'INSERT INTO ledger_leaf ("index", kind, event_type, data, leaf_hash, event_id) '
     "VALUES (%s, %s, %s, %s, %s, %s)",
     "node": 'INSERT INTO ledger_treenode (level, "index", hash) VALUES (%s, %s, %s)',
+    "leaves": 'SELECT "index", data, leaf_hash, kind, event_id FROM ledger_leaf WHERE "index" > %s '
+    'ORDER BY "index" LIMIT %s',
+    "nodes": 'SELECT "index", hash FROM ledger_treenode WHERE level = %s AND "index" BETWEEN %s AND %s',
 }
 
 
@@ -202,16 +205,22 @@ def _noop(self: object) -> None:
 
 
 def iter_leaves(chunk: int = 5000) -> Iterator[tuple[int, bytes, bytes, str, int | None]]:
-    """(index, data, leaf_hash, kind, event_id) in index order, fetched in keyset chunks."""
+    """(index, data, leaf_hash, kind, event_id) in index order, fetched in keyset chunks with plain SQL (this is the
+    hot loop of a full verification)."""
     start = -1
-    while True:
-        rows = list(
-            Leaf.objects.filter(index__gt=start)
-            .order_by("index")
-            .values_list("index", "data", "leaf_hash", "kind", "event_id")[:chunk]
-        )
-        if not rows:
-            return
-        for index, data, digest, kind, event_id in rows:
-            yield index, _bytes(data), _bytes(digest), kind, event_id
-        start = rows[-1][0]
+    with connections["default"].cursor() as cursor:
+        while True:
+            cursor.execute(_SQL["leaves"], [start, chunk])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            for index, data, digest, kind, event_id in rows:
+                yield index, bytes(data), bytes(digest), kind, event_id
+            start = rows[-1][0]
+
+
+def nodes_between(level: int, low: int, high: int) -> dict[int, bytes]:
+    """Stored subtree hashes of one level with index in [low, high]."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(_SQL["nodes"], [level, low, high])
+        return {index: bytes(value) for index, value in cursor.fetchall()}

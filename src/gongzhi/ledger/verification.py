@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from . import keys, merkle, store
 from .checkpoint import CheckpointError, open_checkpoint
 from .leaves import claims_index
-from .models import AuditEvent, Checkpoint, Leaf, TreeNode
+from .models import AuditEvent, Checkpoint, Leaf
 from .services import event_leaf_bytes
 
 
@@ -33,11 +33,6 @@ class VerifyResult:
     checkpoints: int = 0
     events: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def _nodes_between(level: int, lo: int, hi: int) -> dict[int, bytes]:
-    rows = TreeNode.objects.filter(level=level, index__gte=lo, index__lte=hi).values_list("index", "hash")
-    return {index: bytes(value) for index, value in rows}
 
 
 def _check_chunk_events(rows: list[tuple[int, bytes, bytes, str, int | None]], key: bytes) -> int:
@@ -91,16 +86,19 @@ def verify_ledger(
     roots: dict[int, bytes] = {}
     acc = merkle.StreamingRoot()
     expected = 0
+    leaf_hash, append = merkle.leaf_hash, acc.append
     for rows in _chunks(chunk):
         created: list[merkle.Node] = []
         for index, data, digest, _kind, _event_id in rows:
             if index != expected:
                 raise LedgerInvalid(f"leaf {expected} is missing (the next stored leaf is {index})", expected)
-            if merkle.leaf_hash(data) != digest:
+            if leaf_hash(data) != digest:
                 raise LedgerInvalid(f"leaf {index}: its bytes do not match its stored hash", index)
             if not claims_index(data, index):
                 raise LedgerInvalid(f"leaf {index}: its bytes name another position (reordered or moved)", index)
-            created.extend(n for n in acc.append(digest) if n[0] > 0)
+            nodes = append(digest)
+            if len(nodes) > 1:
+                created.extend(nodes[1:])
             expected += 1
             if expected in by_size:
                 roots[expected] = acc.root()
@@ -111,7 +109,7 @@ def verify_ledger(
         for level, index, value in created:
             by_level.setdefault(level, {})[index] = value
         for level, values in by_level.items():
-            stored = _nodes_between(level, min(values), max(values))
+            stored = store.nodes_between(level, min(values), max(values))
             for index, value in values.items():
                 if stored.get(index) != value:
                     first = index << level
