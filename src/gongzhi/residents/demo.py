@@ -79,12 +79,12 @@ def seed_residents(*, first: int = FIRST_COMMUNITY_HOUSEHOLDS, others: int = OTH
         enqueue=False,
     )
     import_run(job_id=job.pk)
-    _link_demo_accounts()
+    link_demo_accounts()
     return len(rows)
 
 
 @transaction.atomic
-def _link_demo_accounts() -> None:
+def link_demo_accounts() -> None:
     """唐婆婆 lives alone (独居老人); 唐建国 heads a household of three; both in the first community of 旌阳街道."""
     user_model = get_user_model()
     community = Division.objects.filter(parent__code="510603001000", level=Level.COMMUNITY).order_by("path").first()

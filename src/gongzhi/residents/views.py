@@ -138,8 +138,8 @@ def resident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "flags": selectors.flags_of(resident),
             "can_reveal": policy.can(request.user, "reveal", resident),
             "can_manage": policy.can(request.user, "manage", resident),
-            "reveal_form": RevealForm(),
-            "flag_form": FlagForm(),
+            "reveal_form": RevealForm(prefix="reveal"),
+            "flag_form": FlagForm(prefix="flag"),
             "accesses": selectors.access_history(resident=resident)[:20],
         },
     )
@@ -150,7 +150,7 @@ def resident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @never_cache
 def reveal(request: HttpRequest, public_id: str) -> HttpResponse:
     resident = selectors.resident_get(viewer=request.user, public_id=public_id)
-    form = RevealForm(request.POST)
+    form = RevealForm(request.POST, prefix="reveal")
     if not form.is_valid():
         return render(request, "residents/_reveal.html", {"form": form, "resident": resident}, status=400)
     field = form.cleaned_data["field"]
@@ -164,7 +164,7 @@ def reveal(request: HttpRequest, public_id: str) -> HttpResponse:
     response = render(
         request,
         "residents/_reveal.html",
-        {"form": RevealForm(), "resident": resident, "value": value, "label": FIELD_LABELS[field]},
+        {"form": RevealForm(prefix="reveal"), "resident": resident, "value": value, "label": FIELD_LABELS[field]},
     )
     response[DISCLOSURE] = "reveal"
     return response
@@ -175,7 +175,7 @@ def reveal(request: HttpRequest, public_id: str) -> HttpResponse:
 @never_cache
 def flag_add(request: HttpRequest, public_id: str) -> HttpResponse:
     resident = selectors.resident_get(viewer=request.user, public_id=public_id)
-    form = FlagForm(request.POST)
+    form = FlagForm(request.POST, prefix="flag")
     if form.is_valid():
         try:
             services.flag_add(actor=request.user, resident=resident, **form.cleaned_data)

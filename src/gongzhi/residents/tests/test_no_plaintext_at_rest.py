@@ -36,7 +36,9 @@ def test_no_plaintext_id_or_mobile_at_rest(deyang: None, client_for: Any, tmp_pa
     assert seed_residents(first=60, others=6) > 200
     granny = Resident.objects.get(account__username="resident")
     worker = client_for("worker")
-    worker.post(f"/residents/r/{granny.public_id}/reveal/", {"field": "id_number", "purpose": "核实身份办理补贴"})
+    worker.post(
+        f"/residents/r/{granny.public_id}/reveal/", {"reveal-field": "id_number", "reveal-purpose": "核实身份办理补贴"}
+    )
     worker.post("/residents/export/", {"fmt": "csv", "purpose": "报送高龄津贴名单"})
     client_for("resident").post(
         "/residents/me/request/", {"kind": "correction", "field": "手机号", "details": "新手机号 13700001234"}

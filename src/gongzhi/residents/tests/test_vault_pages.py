@@ -49,7 +49,7 @@ def test_out_of_scope_answers_404(registry: dict[str, Any], client_for: Callable
     assert "唐素芬" not in other.get("/residents/").content.decode()
     assert (
         other.post(
-            f"/residents/r/{granny.public_id}/reveal/", {"field": "id_number", "purpose": "核实身份信息"}
+            f"/residents/r/{granny.public_id}/reveal/", {"reveal-field": "id_number", "reveal-purpose": "核实身份信息"}
         ).status_code
         == 404
     )
@@ -73,7 +73,9 @@ def test_reveal_with_permission_needs_purpose_is_logged_and_resident_sees_it(
 ) -> None:
     granny = registry["granny"]
     worker = client_for("worker")
-    refused = worker.post(f"/residents/r/{granny.public_id}/reveal/", {"field": "id_number", "purpose": ""})
+    refused = worker.post(
+        f"/residents/r/{granny.public_id}/reveal/", {"reveal-field": "id_number", "reveal-purpose": ""}
+    )
     assert refused.status_code == 400 and not AccessLog.objects.exists()
     api_refused = worker.post(
         f"/api/v1/residents/residents/{granny.public_id}/reveal",
@@ -82,7 +84,8 @@ def test_reveal_with_permission_needs_purpose_is_logged_and_resident_sees_it(
     )
     assert api_refused.status_code == 400 and api_refused.json()["fields"]["purpose"]
     response = worker.post(
-        f"/residents/r/{granny.public_id}/reveal/", {"field": "id_number", "purpose": "办理高龄津贴核对身份"}
+        f"/residents/r/{granny.public_id}/reveal/",
+        {"reveal-field": "id_number", "reveal-purpose": "办理高龄津贴核对身份"},
     )
     assert response.status_code == 200 and response["X-Gongzhi-Disclosure"] == "reveal"
     assert services.plaintext(granny, "id_number") in response.content.decode()
