@@ -146,7 +146,7 @@ def _may_import_at(actor: Any, path: str) -> bool:
 
 def apply_batch(job: ImportJob, actor: Any, rows: list[ParsedRow]) -> BatchResult:
     result = BatchResult()
-    lookups = _lookups.setdefault(job.pk, _Lookups())
+    lookups = _lookups.get(job.pk) or _lookups.setdefault(job.pk, _Lookups())
     good: list[tuple[ParsedRow, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     for row in rows:
