@@ -15,6 +15,8 @@ PUBLIC = {
     "accounts/login/",
     "accounts/logout/",
     "accounts/preferences/",
+    "duties/",
+    "duties/certificates/check/",
     "ledger/checkpoint",
     "ledger/verifier-key",
     "disclosures/",
