@@ -26,8 +26,10 @@ class LedgerConfig(AppConfig):
                 features=(
                     Feature(
                         "ledger.audit_trail",
-                        "每一次写操作都有可追溯的审计记录（操作人、角色、节点、前后值、请求号），只增不删",
+                        "每一次写操作都有可追溯的审计记录（操作人、角色、节点、前后值、请求号），只增不删"
+                        "（R8.1 的智能分析等其他部分不在此列）",
                         ("R8.1",),
+                        complete=False,
                     ),
                     Feature(
                         "ledger.merkle_log",

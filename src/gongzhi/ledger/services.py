@@ -19,7 +19,6 @@ from .models import AuditEvent, Checkpoint, Disclosure, Leaf
 _MASKED_KEYS = frozenset({"password", "secret", "key", "token", "otp", "totp"})
 
 DISCLOSURE_PUBLISHED = "ledger.disclosure_published"
-CHECKPOINT_SIGNED = "ledger.checkpoint_signed"
 EVENT_TYPES = (DISCLOSURE_PUBLISHED,)
 
 
@@ -66,7 +65,7 @@ def record_event(
     else:
         target_type, target_id = target
     user = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent.objects.create(
+    event = AuditEvent(
         actor=user,
         actor_role=role,
         scope_path=scope_path,
@@ -77,6 +76,7 @@ def record_event(
         after=_scrub(after),
         request_id=current_request_id(),
     )
+    store.insert_event(event)
     key = keys.hmac_key()
     store.append(
         kind=Leaf.Kind.EVENT,

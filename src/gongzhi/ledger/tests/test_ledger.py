@@ -240,3 +240,15 @@ def test_a_disclosure_carries_its_full_published_bytes(deyang: None) -> None:
     assert item["index"] == disclosure.leaf.index and item["type"] == "disclosure"
     assert AuditEvent.objects.filter(action="ledger.disclosure_published", target_id=str(disclosure.pk)).exists()
     assert base64.b64encode(bytes(disclosure.leaf.leaf_hash))
+
+
+@pytest.mark.clause("R8.1")
+def test_checkpoints_are_signed_on_a_schedule(deyang: None) -> None:
+    from gongzhi.ledger.tasks import sign_checkpoint_task
+    from gongzhi.regulation.registry import manifest
+
+    (entry,) = manifest("ledger").periodic
+    assert entry.task is sign_checkpoint_task and entry.every.total_seconds() == 300
+    add_events(2)
+    assert sign_checkpoint_task.enqueue().return_value == store.tree_size()
+    assert sign_checkpoint_task.enqueue().return_value is None  # nothing new: idempotent
