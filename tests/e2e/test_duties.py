@@ -162,5 +162,7 @@ def test_admission_gate_and_violation_journey(deyang_live: None, browser: Any, u
         county.locator("#notice-link").click()
     assert "转嫁监管职责的通报" in county.locator("#disclosure-title").inner_text()
     county.get_by_role("button", name="验证", exact=True).click()
-    county.wait_for_function("['ok', 'fail', 'pending'].includes(document.getElementById('verify-result').dataset.state)")
+    county.wait_for_function(
+        "['ok', 'fail', 'pending'].includes(document.getElementById('verify-result').dataset.state)"
+    )
     assert county.locator("#verify-result").inner_text().startswith("验证通过")
