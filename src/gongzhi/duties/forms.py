@@ -69,6 +69,17 @@ class ExitForm(forms.Form):
     note = forms.CharField(label=_("说明（居民评价依据等）"), max_length=2000, required=False, widget=forms.Textarea)
 
 
+class AnnualReviewForm(forms.Form):
+    year = forms.IntegerField(label=_("评估年度"), min_value=2025, max_value=2100)
+    keep = forms.TypedChoiceField(
+        label=_("评估结论"),
+        choices=[("1", _("继续保留")), ("0", _("退出清单"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("评估意见（含居民评价）"), max_length=500, widget=forms.Textarea)
+
+
 class TaskForm(forms.Form):
     community = forms.CharField(
         label=_("社区代码"), max_length=15, widget=forms.TextInput(attrs={"list": "communities"})

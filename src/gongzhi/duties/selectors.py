@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from gongzhi.core.policy import grants_of
+from gongzhi.core.roles import Role
 from gongzhi.people.models import Unit
 from gongzhi.territory.models import Division, Level
 
@@ -84,7 +85,7 @@ def application_get(*, viewer: Any, pk: int) -> AdmissionApplication:
 def _department_units(viewer: Any) -> set[int] | None:
     """A department official sees only their own department's applications and tasks; None means no such limit."""
     grants = list(grants_of(viewer))
-    if grants and all(g.role == "department_official" for g in grants):
+    if grants and all(g.role == Role.DEPARTMENT_OFFICIAL for g in grants):
         return {g.unit_id for g in grants if g.unit_id}
     return None
 

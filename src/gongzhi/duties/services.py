@@ -10,9 +10,10 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core.actors import is_system
@@ -564,41 +565,43 @@ def task_send(
     if errors:
         raise ServiceError(_("任务填写有误。"), fields=errors)
     day = _today(today)
-    decision = gate.decide(matter_code=matter_code, community=community, on=day, kind=kind)
-    status = {gate.DELIVER: Task.Status.DELIVERED, gate.REFUSE: Task.Status.REFUSED}.get(
-        decision.outcome, Task.Status.VIOLATION
-    )
-    task = Task(
-        community=community,
-        scope_path=community.path,
-        sender_unit=sender,
-        sender=None if is_system(actor) else actor,
-        kind=kind,
-        matter_code=matter_code.strip(),
-        title=title,
-        body=body.strip(),
-        due_on=due_on,
-        status=status,
-        reason=decision.reason[:300],
-        item=decision.item,
-        list_version=decision.version,
-    )
-    if decision.allowed and decision.item is not None:
-        for key in DutyItem.RESOURCE_KEYS:
-            setattr(task, key, getattr(decision.item, key))
-    task.save()
-    events.task_gated(actor=actor, task=task)
-    if decision.outcome == gate.VIOLATION:
-        _violation_open(
-            actor=actor,
-            offender=sender,
-            community=community,
-            source=ViolationCase.Source.GATE,
-            summary=_("%(sender)s向%(community)s派发“%(title)s”：%(reason)s")
-            % {"sender": sender.name, "community": community.name, "title": title, "reason": decision.code},
-            task=task,
-            today=day,
+    # The gate's reason and the case summary are records: kept in the official language, whoever sends.
+    with translation.override(settings.LANGUAGE_CODE):
+        decision = gate.decide(matter_code=matter_code, community=community, on=day, kind=kind)
+        status = {gate.DELIVER: Task.Status.DELIVERED, gate.REFUSE: Task.Status.REFUSED}.get(
+            decision.outcome, Task.Status.VIOLATION
         )
+        task = Task(
+            community=community,
+            scope_path=community.path,
+            sender_unit=sender,
+            sender=None if is_system(actor) else actor,
+            kind=kind,
+            matter_code=matter_code.strip(),
+            title=title,
+            body=body.strip(),
+            due_on=due_on,
+            status=status,
+            reason=decision.reason[:300],
+            item=decision.item,
+            list_version=decision.version,
+        )
+        if decision.allowed and decision.item is not None:
+            for key in DutyItem.RESOURCE_KEYS:
+                setattr(task, key, getattr(decision.item, key))
+        task.save()
+        events.task_gated(actor=actor, task=task)
+        if decision.outcome == gate.VIOLATION:
+            _violation_open(
+                actor=actor,
+                offender=sender,
+                community=community,
+                source=ViolationCase.Source.GATE,
+                summary=_("%(sender)s向%(community)s派发“%(title)s”：%(reason)s")
+                % {"sender": sender.name, "community": community.name, "title": title, "reason": decision.code},
+                task=task,
+                today=day,
+            )
     return task
 
 
@@ -649,34 +652,36 @@ def task_report(
     if kind not in Task.Kind.values:
         raise ServiceError(_("任务类型无效。"), fields={"kind": _("任务类型无效")})
     day = _today(today)
-    decision = gate.decide(matter_code=matter_code, community=community, on=day, kind=kind)
-    task = Task.objects.create(
-        community=community,
-        scope_path=community.path,
-        sender_unit=sender_unit,
-        sender=None,
-        kind=kind,
-        matter_code=matter_code.strip()[:32],
-        title=title,
-        body=body.strip()[:4000],
-        status=Task.Status.REPORTED,
-        reason=(_("未经平台派发；闸口核查：%(reason)s") % {"reason": decision.reason})[:300],
-        item=decision.item,
-        list_version=decision.version,
-        via_platform=False,
-        community_note=body.strip()[:2000],
-    )
-    events.task_reported(actor=actor, task=task)
-    _violation_open(
-        actor=actor,
-        offender=sender_unit,
-        community=community,
-        source=ViolationCase.Source.REPORT,
-        summary=_("社区举报：%(sender)s未经平台向%(community)s派发“%(title)s”")
-        % {"sender": sender_unit.name, "community": community.name, "title": title},
-        task=task,
-        today=day,
-    )
+    # The gate's reason and the case summary are records: kept in the official language, whoever sends.
+    with translation.override(settings.LANGUAGE_CODE):
+        decision = gate.decide(matter_code=matter_code, community=community, on=day, kind=kind)
+        task = Task.objects.create(
+            community=community,
+            scope_path=community.path,
+            sender_unit=sender_unit,
+            sender=None,
+            kind=kind,
+            matter_code=matter_code.strip()[:32],
+            title=title,
+            body=body.strip()[:4000],
+            status=Task.Status.REPORTED,
+            reason=(_("未经平台派发；闸口核查：%(reason)s") % {"reason": decision.reason})[:300],
+            item=decision.item,
+            list_version=decision.version,
+            via_platform=False,
+            community_note=body.strip()[:2000],
+        )
+        events.task_reported(actor=actor, task=task)
+        _violation_open(
+            actor=actor,
+            offender=sender_unit,
+            community=community,
+            source=ViolationCase.Source.REPORT,
+            summary=_("社区举报：%(sender)s未经平台向%(community)s派发“%(title)s”")
+            % {"sender": sender_unit.name, "community": community.name, "title": title},
+            task=task,
+            today=day,
+        )
     return task
 
 

@@ -227,6 +227,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_review = policy.can(request.user, "review", application)
     decision_form = forms.DecisionForm(request.POST if "decide" in request.POST else None)
     exit_form = forms.ExitForm(request.POST if "exit" in request.POST else None)
+    review_form = forms.AnnualReviewForm(
+        request.POST if "review" in request.POST else None, initial={"year": timezone.localdate().year}
+    )
     if request.method == "POST" and can_review:
         if "decide" in request.POST and decision_form.is_valid():
             data = decision_form.cleaned_data
@@ -258,7 +261,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("事项已退出清单。"))
                 return redirect("duties:application", pk=pk)
-    errors = decision_form.errors or exit_form.errors
+        elif "review" in request.POST and review_form.is_valid():
+            try:
+                services.application_annual_review(
+                    actor=request.user, application=application, **review_form.cleaned_data
+                )
+            except ServiceError as exc:
+                exc.to_form(review_form)
+            else:
+                messages.success(request, _("年度评估已记录。"))
+                return redirect("duties:application", pk=pk)
+    errors = decision_form.errors or exit_form.errors or review_form.errors
     return render(
         request,
         "duties/application.html",
@@ -267,6 +280,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review,
             "decision_form": decision_form,
             "exit_form": exit_form,
+            "review_form": review_form,
             "pending": application.status == AdmissionApplication.Status.SUBMITTED,
             "admitted": application.status == AdmissionApplication.Status.ADMITTED,
         },

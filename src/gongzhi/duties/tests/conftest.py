@@ -1,12 +1,13 @@
 """A published 旌阳区 duty list built through the services, the way the county would enter it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from gongzhi.core.actors import SYSTEM
 from gongzhi.duties import services
@@ -83,6 +84,13 @@ def build_list(county: Division, *, effective_from: date = date(2026, 1, 1)) -> 
             values["department"] = Unit.objects.get(name=department)
         services.list_item_add(actor=SYSTEM, version=version, **values)
     return services.list_version_publish(actor=SYSTEM, version=version, today=TODAY)
+
+
+@pytest.fixture(autouse=True)
+def _official_language() -> Iterator[None]:
+    """A page asked for in English leaves English active in the thread; every duties test starts in Chinese."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

@@ -177,3 +177,26 @@ def test_demo_seed_is_idempotent(deyang: None) -> None:
     assert Task.objects.filter(status="refused").count() == 1
     case = ViolationCase.objects.get()
     assert case.status == "published" and case.notice_disclosure_id is not None
+
+
+@pytest.mark.clause("R10.1")
+def test_review_pages_and_work_items(world: World, client_for: Any) -> None:
+    from .conftest import application_values
+
+    application = services.application_submit(actor=world.user("dept_official"), today=TODAY, **application_values())
+    client = client_for("county_authority")
+    assert "准入审批：老旧小区改造意愿征集" in client.get("/").content.decode()  # 我的待办
+    page = client.post(f"/duties/applications/{application.pk}/", {"decide": "1", "admit": "1"})
+    assert page.status_code == 400 and "请填写联席会议纪要文号" in page.content.decode()
+    done = client.post(
+        f"/duties/applications/{application.pk}/",
+        {"decide": "1", "admit": "1", "meeting_reference": "纪要6号", "meeting_date": "2026-03-10"},
+    )
+    assert done.status_code == 302
+    reviewed = client.post(
+        f"/duties/applications/{application.pk}/",
+        {"review": "1", "year": "2026", "keep": "0", "note": "居民会议不认可"},
+    )
+    assert reviewed.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "exited" and application.exit_reason == "annual_review"

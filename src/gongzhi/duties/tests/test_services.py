@@ -379,3 +379,24 @@ def test_department_officials_see_only_their_own_departments_tasks(world: World)
     assert selectors.task_list(viewer=world.user("dept_official")).count() == 1
     assert selectors.task_list(viewer=world.user("worker_gh")).count() == 0
     assert selectors.task_list(viewer=world.user("worker")).count() == 1
+
+
+@pytest.mark.clause("R10.1")
+def test_annual_review_keeps_or_exits_and_expired_admissions_leave_the_list(world: World) -> None:
+    authority = world.user("county_authority")
+    first = services.application_submit(actor=world.user("dept_official"), today=TODAY, **application_values())
+    services.application_decide(
+        actor=authority, application=first, admit=True, meeting_reference="纪要5号", meeting_date=TODAY
+    )
+    kept = services.application_annual_review(actor=authority, application=first, keep=True, note="居民认可", year=2026)
+    assert kept.status == AdmissionApplication.Status.ADMITTED and kept.review_year == 2026
+    with pytest.raises(ServiceError):
+        services.application_annual_review(actor=authority, application=first, keep=True, note=" ", year=2026)
+    # Past its validity the daily task lets it exit; it is then off the list.
+    assert services.admissions_expire(today=date(2027, 1, 1)) == 1
+    first.refresh_from_db()
+    assert first.status == AdmissionApplication.Status.EXITED and first.exit_reason == "expired"
+    assert services.admissions_expire(today=date(2027, 1, 2)) == 0
+    assert not selectors.community_may_receive(
+        matter_code="ZR-001", community=world.community, on=date(2026, 12, 1)
+    ).allowed
