@@ -166,3 +166,38 @@ def test_admission_gate_and_violation_journey(deyang_live: None, browser: Any, u
         "['ok', 'fail', 'pending'].includes(document.getElementById('verify-result').dataset.state)"
     )
     assert county.locator("#verify-result").inner_text().startswith("验证通过")
+
+
+@pytest.mark.clause("R8.3")
+@pytest.mark.clause("R10.1")
+def test_duty_pages_meet_wcag_21_aa(deyang_live: None, browser: Any, url: Callable[[str], str]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from gongzhi.duties.demo import seed_duties
+
+    seed_duties()
+    reports = []
+    anonymous = browser.new_context(locale="zh-CN").new_page()
+    for path in ("/duties/", "/duties/certificates/check/?code=NOPE"):
+        anonymous.goto(url(path))
+        result = Axe().run(anonymous, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}})
+        if result.violations_count:
+            reports.append(result.generate_report())
+    county = signed_in_page(browser, url, "county_authority")
+    from gongzhi.duties.models import AdmissionApplication, ViolationCase
+
+    application, case = AdmissionApplication.objects.get(), ViolationCase.objects.get()
+    for path in (
+        "/duties/applications/",
+        f"/duties/applications/{application.pk}/",
+        "/duties/violations/",
+        f"/duties/violations/{case.pk}/",
+        f"/duties/tasks/{case.task_id}/",
+        "/duties/evaluations/",
+    ):
+        response = county.goto(url(path))
+        assert response is not None and response.status == 200, path
+        result = Axe().run(county, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}})
+        if result.violations_count:
+            reports.append(f"{path}\n{result.generate_report()}")
+    assert reports == [], "\n".join(reports)
