@@ -205,7 +205,7 @@ def apply_batch(job: ImportJob, actor: Any, rows: list[ParsedRow]) -> BatchResul
                 "sex": parsed.sex,
                 **seal_phone(phone),
                 "residence_status": row.values["residence_status"],
-                "household_id": households[(v["community"].pk, row.values["household_no"])].pk,
+                "household_id": households[(v["community"].pk, row.values["household_no"])],
                 "relation": row.values["relation"],
                 "community_id": v["community"].pk,
                 "grid_id": v["grid"].pk if v["grid"] is not None else None,
@@ -268,9 +268,10 @@ def _resolve(row: ParsedRow, actor: Any, lookups: _Lookups, errors: list[RowErro
     return {"community": community, "grid": grid, "complex": complex, "building": building}
 
 
-def _households(accepted: list[tuple[ParsedRow, dict[str, Any]]]) -> dict[tuple[int, str], Household]:
+def _households(accepted: list[tuple[ParsedRow, dict[str, Any]]]) -> dict[tuple[int, str], int]:
+    """Household ids by (community, 户号): found, or created (COPY + INSERT … RETURNING on PostgreSQL)."""
     keys = {(v["community"].pk, row.values["household_no"]) for row, v in accepted}
-    found = _existing_households(keys)
+    found = {key: h.pk for key, h in _existing_households(keys).items()}
     new: dict[tuple[int, str], Household] = {}
     for row, v in accepted:
         key = (v["community"].pk, row.values["household_no"])
@@ -288,11 +289,61 @@ def _households(accepted: list[tuple[ParsedRow, dict[str, Any]]]) -> dict[tuple[
             household, address=row.values["address"] or "", unit=row.values["unit"] or "", room=row.values["room"] or ""
         )
         new[key] = household
-    if new:
-        Household.objects.bulk_create(new.values())
-        if any(h.pk is None for h in new.values()):  # backends that return no ids from bulk inserts
-            new = _existing_households(set(new))
-    return found | new
+    if not new:
+        return found
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        rows = (tuple(getattr(h, c) for c in HOUSEHOLD_COLUMNS[1:9]) for h in new.values())
+        rows = ((uuid.uuid4(), *row, now, now) for row in rows)
+        returned = _copy_insert(
+            HOUSEHOLD_STAGE,
+            HOUSEHOLD_COLUMNS,
+            rows,
+            Household._meta.db_table,
+            "RETURNING community_id, household_no, id",
+        )
+        return found | {(community, number): pk for community, number, pk in returned}
+    Household.objects.bulk_create(new.values())
+    if any(h.pk is None for h in new.values()):  # backends that return no ids from bulk inserts
+        return found | {key: h.pk for key, h in _existing_households(set(new)).items()}
+    return found | {key: h.pk for key, h in new.items()}
+
+
+HOUSEHOLD_COLUMNS = (
+    "public_id",
+    "household_no",
+    "community_id",
+    "grid_id",
+    "scope_path",
+    "complex_id",
+    "building_id",
+    "address_enc",
+    "address_masked",
+    "created_at",
+    "updated_at",
+)
+HOUSEHOLD_STAGE = """CREATE TEMP TABLE IF NOT EXISTS residents_import_households (
+    public_id uuid, household_no varchar(30), community_id bigint, grid_id bigint, scope_path varchar(15),
+    complex_id bigint, building_id bigint, address_enc bytea, address_masked varchar(40), created_at timestamptz,
+    updated_at timestamptz)"""
+FLAG_COLUMNS = ("resident_id", "scope_path", "group_enc", "group_index", "since", "source", "purpose", "recorded_at")
+FLAG_STAGE = """CREATE TEMP TABLE IF NOT EXISTS residents_import_flags (
+    resident_id bigint, scope_path varchar(15), group_enc bytea, group_index varchar(32), since date,
+    source varchar(80), purpose varchar(12), recorded_at timestamptz)"""
+
+
+def _copy_insert(ddl: str, columns: tuple[str, ...], rows: Any, table: str, tail: str) -> list[tuple[Any, ...]]:
+    """COPY rows into a session temp table (created by `ddl`), then one INSERT … SELECT into `table` + `tail`."""
+    stage = ddl.split()[6]  # CREATE TEMP TABLE IF NOT EXISTS <stage> (…)
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(ddl)
+        cursor.execute(f"TRUNCATE {stage}")
+        with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {tail}")  # noqa: S608 — fixed names
+        return list(cursor.fetchall()) if "RETURNING" in tail else []
 
 
 def _existing_households(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Household]:
@@ -395,7 +446,13 @@ def _flags(accepted: list[tuple[ParsedRow, dict[str, Any]]], residents: list[tup
                     source=(row.values["flag_source"] or _("批量导入"))[:80],
                 )
             )
-    if flags:
+    if flags and connection.vendor == "postgresql":
+        now = timezone.now()
+        rows = (
+            (f.resident_id, f.scope_path, f.group_enc, f.group_index, f.since, f.source, "routine", now) for f in flags
+        )
+        _copy_insert(FLAG_STAGE, FLAG_COLUMNS, rows, GroupFlag._meta.db_table, "ON CONFLICT DO NOTHING")
+    elif flags:
         GroupFlag.objects.bulk_create(flags, ignore_conflicts=True)
 
 
