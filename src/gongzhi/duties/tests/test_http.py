@@ -200,3 +200,30 @@ def test_review_pages_and_work_items(world: World, client_for: Any) -> None:
     assert reviewed.status_code == 302
     application.refresh_from_db()
     assert application.status == "exited" and application.exit_reason == "annual_review"
+
+
+def test_the_task_list_api_costs_the_same_queries_for_many_tasks(
+    world: World, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for("county_authority")
+    client.get("/api/v1/duties/tasks")  # warm the session and grants
+    for i in range(3):
+        services.task_send(
+            actor=world.user("dept_official"),
+            community=world.community,
+            kind="work_item",
+            matter_code="LZ-001",
+            title=f"t{i}",
+        )
+    with django_assert_max_num_queries(12) as few:
+        assert len(client.get("/api/v1/duties/tasks").json()["items"]) == 3
+    for i in range(20):
+        services.task_send(
+            actor=world.user("dept_official"),
+            community=world.community,
+            kind="work_item",
+            matter_code="XX",
+            title=f"u{i}",
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/duties/tasks").json()["items"]) == 23
