@@ -14,8 +14,11 @@ from django.test import Client
 import gongzhi
 
 PACKAGE = Path(gongzhi.__file__).parent
-PO = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+
+
+def catalogs(root: Path) -> list[Path]:
+    """The English catalogs: the project's (locale/) and each app's own (<app>/locale/), as Django finds them."""
+    return sorted(root.glob("locale/en/LC_MESSAGES/django.po")) + sorted(root.glob("*/locale/en/LC_MESSAGES/django.po"))
 
 
 def po_entries(path: Path) -> dict[str, str]:
@@ -37,29 +40,33 @@ def po_entries(path: Path) -> dict[str, str]:
 
 
 def test_every_english_entry_is_translated_and_compiled() -> None:
-    entries = po_entries(PO)
-    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr.strip()]
-    assert untranslated == []
-    with MO.open("rb") as handle:
-        compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
-    assert stale == [], "run: msgfmt -o django.mo django.po"
+    assert catalogs(PACKAGE)
+    for po in catalogs(PACKAGE):
+        entries = po_entries(po)
+        untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr.strip()]
+        assert untranslated == [], po
+        with po.with_suffix(".mo").open("rb") as handle:
+            compiled = gettext.GNUTranslations(handle)
+        stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
+        assert stale == [], f"{po}: run msgfmt -o django.mo django.po"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None and not os.environ.get("CI"), reason="needs gettext")
-def test_catalog_covers_every_translatable_string_in_the_source(tmp_path: Path) -> None:
+def test_catalogs_cover_every_translatable_string_in_the_source(tmp_path: Path) -> None:
     copy = tmp_path / "gongzhi"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    subprocess.run(
+    subprocess.run(  # our own console command on a scratch copy
         [sys.executable, "-m", "gongzhi.manage", "makemessages", "-l", "en", "-v0"],
         cwd=copy,
         check=True,
         capture_output=True,
         env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)},
     )
-    fresh = set(po_entries(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
-    missing = sorted(fresh - set(po_entries(PO)))
-    assert missing == [], "new strings need English: gongzhi makemessages -l en, translate, msgfmt"
+    for fresh_po in catalogs(copy):
+        committed = PACKAGE / fresh_po.relative_to(copy)
+        known = set(po_entries(committed)) if committed.exists() else set()
+        missing = sorted(set(po_entries(fresh_po)) - known)
+        assert missing == [], f"{committed}: new strings need English (makemessages -l en, translate, msgfmt)"
 
 
 @pytest.mark.django_db
