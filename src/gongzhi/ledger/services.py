@@ -138,7 +138,6 @@ def disclosure_publish(
                 source_id=source_id,
             ),
         )
-        leaf = Leaf.objects.get(index=index)
         disclosure = Disclosure.objects.create(
             scope_path=scope_path,
             scope_name=scope_name,
@@ -148,14 +147,14 @@ def disclosure_publish(
             source_type=source_type,
             source_id=source_id,
             published_at=published_at,
-            leaf=leaf,
+            leaf_id=index,
         )
         record_event(
             actor=actor,
             action=DISCLOSURE_PUBLISHED,
             target=disclosure,
             scope_path=scope_path,
-            after={"title": title, "category": category, "leaf_index": leaf.index},
+            after={"title": title, "category": category, "leaf_index": index},
             role=role,
         )
         from .tasks import sign_checkpoint_task  # the task module imports these services

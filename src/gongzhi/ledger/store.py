@@ -8,6 +8,7 @@ keeps the right edge of the tree (the "peaks", O(log n) hashes) between appends 
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
@@ -116,6 +117,14 @@ class _Edge(threading.local):
 
     def __init__(self) -> None:
         self.by_alias: dict[str, tuple[int, bytes, merkle.StreamingRoot, object]] = {}
+        self.batches: dict[str, _Batch] = {}
+
+
+class _Batch:
+    def __init__(self, edge: merkle.StreamingRoot) -> None:
+        self.edge = edge
+        self.leaves: list[tuple[int, str, str, bytes, bytes, int | None]] = []
+        self.nodes: list[merkle.Node] = []
 
 
 _edge = _Edge()
@@ -183,6 +192,14 @@ def append(
     connection = connections[alias]
     if not connection.in_atomic_block:
         raise RuntimeError("ledger appends must run inside the writer's transaction")
+    pending = _edge.batches.get(alias)
+    if pending is not None:
+        index = pending.edge.size
+        data = make_data(index)
+        digest = merkle.leaf_hash(data)
+        pending.leaves.append((index, kind, event_type, data, digest, event.pk if event else None))
+        pending.nodes.extend(n for n in pending.edge.append(digest) if n[0] > 0)
+        return index
     with connection.cursor() as cursor:
         edge = _current_edge(connection, cursor, alias)
         _edge.by_alias.pop(alias, None)  # until this append has fully succeeded
@@ -195,10 +212,45 @@ def append(
             cursor.execute(_SQL["node"], list(upper[0]))
         elif upper:
             cursor.executemany(_SQL["node"], upper)
+    _remember(alias, index, digest, edge)
+    return index
+
+
+def _remember(alias: str, index: int, digest: bytes, edge: merkle.StreamingRoot) -> None:
     marker = _noop.__get__(object())  # a fresh bound method: identity is all that matters
     transaction.on_commit(marker, using=alias)
     _edge.by_alias[alias] = (index, digest, edge, marker)
-    return index
+
+
+@contextmanager
+def batch(alias: str = "default") -> Iterator[None]:
+    """Buffer the ledger rows of many appends and write them in two multi-row statements when the block ends,
+    still inside the caller's transaction (for imports and seeds: `with transaction.atomic(), store.batch(): …`).
+
+    Every event still gets its leaf in the transaction of its write. Inside the block the tree cannot be read
+    (roots, proofs); an exception leaves the rows unwritten and must roll the transaction back (it does when it
+    propagates out of `atomic`). A leaf whose event was rolled back by an inner savepoint makes the commit fail on
+    the deferred foreign key rather than go unnoticed."""
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        raise RuntimeError("a ledger batch must run inside the writer's transaction")
+    if alias in _edge.batches:  # nested: the outermost batch writes
+        yield
+        return
+    with connection.cursor() as cursor:
+        edge = _current_edge(connection, cursor, alias)
+    _edge.by_alias.pop(alias, None)
+    pending = _edge.batches[alias] = _Batch(edge)
+    try:
+        yield
+        if pending.leaves:
+            with connection.cursor() as cursor:
+                cursor.executemany(_SQL["leaf"], pending.leaves)
+                if pending.nodes:
+                    cursor.executemany(_SQL["node"], pending.nodes)
+            _remember(alias, pending.leaves[-1][0], pending.leaves[-1][4], pending.edge)
+    finally:
+        del _edge.batches[alias]
 
 
 def _noop(self: object) -> None:

@@ -252,3 +252,21 @@ def test_checkpoints_are_signed_on_a_schedule(deyang: None) -> None:
     add_events(2)
     assert sign_checkpoint_task.enqueue().return_value == store.tree_size()
     assert sign_checkpoint_task.enqueue().return_value is None  # nothing new: idempotent
+
+
+@pytest.mark.clause("R8.1")
+def test_a_batch_writes_every_leaf_in_the_same_transaction(deyang: None) -> None:
+    size = store.tree_size()
+    with transaction.atomic(), store.batch():
+        events = add_events(40)
+        publish("批量写入中的公开事项")
+        assert store.tree_size() == size  # buffered until the batch ends
+    assert store.tree_size() == size + 42
+    assert [e.leaf.index for e in events] == list(range(size, size + 40))
+    add_events(3)  # the writer continues from the batch's edge
+    call_command("ledger", "verify")
+    with pytest.raises(RuntimeError), transaction.atomic(), store.batch():
+        add_events(5)
+        raise RuntimeError("refused")
+    assert store.tree_size() == size + 45
+    call_command("ledger", "verify")
