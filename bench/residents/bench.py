@@ -282,6 +282,7 @@ def phase_lookup() -> dict[str, Any]:
 
 def phase_page() -> dict[str, Any]:
     setup_django(fresh=False)
+    from django.conf import settings
     from django.test import Client
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -289,6 +290,7 @@ def phase_page() -> dict[str, Any]:
     from gongzhi.residents.models import Resident
     from gongzhi.territory.models import ResidentialComplex
 
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     user = User.objects.get(username="worker")
     community = user.role_assignments.get().division
     client = Client()
@@ -345,9 +347,9 @@ def main() -> None:
         "generate": lambda: phase_generate(args.residents, args.xlsx),
         "copy": phase_copy,
         "import": lambda: phase_import(CSV_FILE),
-        "xlsx": lambda: phase_import(XLSX_FILE),
         "lookup": phase_lookup,
         "page": phase_page,
+        "xlsx": lambda: phase_import(XLSX_FILE),
     }
     if args.phase:
         print(json.dumps(phases[args.phase](), default=str))
