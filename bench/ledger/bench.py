@@ -9,7 +9,8 @@ database `gongzhi_bench` (dropped and recreated) on GONGZHI_PG_URL (default post
 Measured:
   * appends/s through the real write path (`record_event`: audit row + leaf + subtree hashes in one transaction),
     one transaction per event, 1,000 events per transaction, and 1,000 per transaction inside `store.batch()`
-    (leaf and subtree rows written in two multi-row statements at the end of the block);
+    (leaf and subtree rows written in two multi-row statements at the end of the block), and the ledger's own
+    share: leaf appends alone (no audit row), 1,000 per transaction;
   * building a large tree by bulk insert (synthetic disclosure-shaped leaves, hashed with the same code);
   * inclusion and consistency proof time at that size (median and p99 of 300, read from the database, and verified);
   * full `verify_ledger` (every leaf re-hashed, every subtree hash and checkpoint checked) at that size;
@@ -104,7 +105,14 @@ def bench_appends(n: int) -> dict[str, float]:
             for i in range(batch, min(n, batch + 1000)):
                 one(i)
     buffered = n / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for batch in range(0, n, 1000):
+        with transaction.atomic():
+            for _i in range(batch, min(n, batch + 1000)):
+                store.append(kind="disclosure", event_type="bench", make_data=leaf_bytes)
+    leaf_only = n / (time.perf_counter() - start)
     return {
+        "leaf_appends_per_s_no_audit_row": leaf_only,
         "appends_per_s_one_tx_each": single,
         "appends_per_s_1000_per_tx": batched,
         "appends_per_s_1000_per_tx_batch": buffered,
@@ -220,7 +228,8 @@ def report(backend: str, f: dict[str, float]) -> None:
     node_rate = (f["node_msgs_per_s"] + f["node_msgs_per_s_after"]) / 2
     print(f"\n== {backend}")
     print(f"  hashlib SHA-256 baseline: {leaf_rate:,.0f} leaf-sized msgs/s, {node_rate:,.0f} node msgs/s")
-    for key in ("appends_per_s_one_tx_each", "appends_per_s_1000_per_tx", "appends_per_s_1000_per_tx_batch"):
+    keys = ("appends_per_s_one_tx_each", "appends_per_s_1000_per_tx", "appends_per_s_1000_per_tx_batch")
+    for key in (*keys, "leaf_appends_per_s_no_audit_row"):
         if key not in f:
             continue
         rate = f[key]
