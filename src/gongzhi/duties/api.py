@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from gongzhi.core.api import Page, paginate
 from gongzhi.core.errors import Forbidden, NotFound
+from gongzhi.people.models import Unit
 from gongzhi.territory.models import Division
 
 from . import selectors, services
@@ -127,11 +128,18 @@ def _not_found() -> str:
 def gate_check(request: HttpRequest, query: Query[GateQuery]) -> dict[str, object]:
     if not policy.allows(request.user, "view"):
         raise Forbidden(_not_found())
+    try:
+        sender_kind = services.actor_unit(
+            request.user, "send_task", {Unit.Kind.DEPARTMENT, Unit.Kind.STREET_OFFICE}
+        ).kind
+    except Forbidden:
+        sender_kind = ""
     decision = selectors.community_may_receive(
         matter_code=query.matter_code,
         community=_community(query.community),
         on=query.on or timezone.localdate(),
         kind=query.kind,
+        sender_kind=sender_kind,
     )
     return {
         "allowed": decision.allowed,

@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from gongzhi.people.models import Unit
 from gongzhi.territory.models import Division, Level
 
 from .models import AdmissionApplication, Category, DutyItem, DutyListVersion, Task
@@ -69,7 +70,9 @@ def admitted_items(*, county: Division, on: date) -> "list[DutyItem]":
     )
 
 
-def decide(*, matter_code: str, community: Division, on: date, kind: str = Task.Kind.WORK_ITEM) -> Decision:
+def decide(
+    *, matter_code: str, community: Division, on: date, kind: str = Task.Kind.WORK_ITEM, sender_kind: str = ""
+) -> Decision:
     """The decision table of docs/duties.md, in order: no list → negative/own duty → listed → admitted → refused."""
     if community.level not in (Level.COMMUNITY, Level.GRID):
         return Decision(REFUSE, "not_a_community", _("任务只能派给社区（村）或其网格。"))
@@ -131,6 +134,14 @@ def decide(*, matter_code: str, community: Division, on: date, kind: str = Task.
             "wrong_kind",
             _("事项 %(code)s 属于“%(category)s”，不能以“%(kind)s”的形式派发。")
             % {"code": code, "category": item.get_category_display(), "kind": Task.Kind(kind).label},
+            item=item,
+            version=version,
+        )
+    if kind == Task.Kind.INSPECTION and sender_kind == Unit.Kind.DEPARTMENT:
+        return Decision(
+            REFUSE,
+            "department_inspection",
+            _("职能部门不得单独对社区考核、检查、评比；“%(name)s”的考核由街道办事处统一组织。") % {"name": item.name},
             item=item,
             version=version,
         )

@@ -34,11 +34,11 @@ CENT = Decimal("0.01")
 
 
 def community_may_receive(
-    *, matter_code: str, community: Division, on: date, kind: str = Task.Kind.WORK_ITEM
+    *, matter_code: str, community: Division, on: date, kind: str = Task.Kind.WORK_ITEM, sender_kind: str = ""
 ) -> Decision:
     """May a matter with this list code be dispatched to this community on this day? The same decision the task
     gate takes (docs/duties.md); it writes nothing, so a caller that goes ahead must still send through the gate."""
-    return gate.decide(matter_code=matter_code, community=community, on=on, kind=kind)
+    return gate.decide(matter_code=matter_code, community=community, on=on, kind=kind, sender_kind=sender_kind)
 
 
 def list_in_force(*, county: Division, on: date) -> tuple[DutyListVersion | None, list[DutyItem]]:

@@ -567,7 +567,7 @@ def task_send(
     day = _today(today)
     # The gate's reason and the case summary are records: kept in the official language, whoever sends.
     with translation.override(settings.LANGUAGE_CODE):
-        decision = gate.decide(matter_code=matter_code, community=community, on=day, kind=kind)
+        decision = gate.decide(matter_code=matter_code, community=community, on=day, kind=kind, sender_kind=sender.kind)
         status = {gate.DELIVER: Task.Status.DELIVERED, gate.REFUSE: Task.Status.REFUSED}.get(
             decision.outcome, Task.Status.VIOLATION
         )

@@ -146,6 +146,12 @@ def test_api_gate_check_and_task_send(world: World, client_for: Any) -> None:
     decision = client.get(f"/api/v1/duties/gate?community={world.community.code}&matter_code=FM-001").json()
     assert decision["allowed"] is False and decision["outcome"] == "violation" and decision["code"] == "negative_list"
     assert not ViolationCase.objects.exists()  # asking writes nothing
+    inspection = client.get(f"/api/v1/duties/gate?community={world.community.code}&matter_code=XZ-001&kind=inspection")
+    assert inspection.json()["code"] == "department_inspection"
+    street = client_for("street_official").get(
+        f"/api/v1/duties/gate?community={world.community.code}&matter_code=XZ-001&kind=inspection"
+    )
+    assert street.json()["allowed"] is True
     sent = client.post(
         "/api/v1/duties/tasks",
         {"community": world.community.code, "kind": "work_item", "matter_code": "XZ-001", "title": "医保登记"},

@@ -40,6 +40,10 @@ def test_gate_delivers_listed_items_with_their_resources(world: World) -> None:
     assert task.training == "每年一次业务培训"
     plaque = send(world, "PZ-001", kind=Task.Kind.PLAQUE, who="street_official")
     assert plaque.status == Task.Status.DELIVERED
+    # Inspections of listed work are the street office's: a department alone may not inspect or assess.
+    assert send(world, "XZ-001", kind=Task.Kind.INSPECTION, who="street_official").status == Task.Status.DELIVERED
+    alone = send(world, "XZ-001", kind=Task.Kind.INSPECTION)
+    assert alone.status == Task.Status.REFUSED and "不得单独对社区考核、检查、评比" in alone.reason
 
 
 @pytest.mark.clause("R10.2")
