@@ -203,6 +203,9 @@ def phase_copy() -> dict[str, Any]:
 
 def phase_import(path: Path) -> dict[str, Any]:
     setup_django(fresh=False)
+    from django.conf import settings
+
+    settings.GONGZHI_IMPORT_MAX_BYTES = 4 * 1024**3  # the whole city in one file (the page's limit is 400 MB)
     from gongzhi.core.actors import SYSTEM
     from gongzhi.jobs.models import ImportJob
     from gongzhi.jobs.services import import_run, import_submit
