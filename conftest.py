@@ -1,9 +1,11 @@
 """Fixtures shared by every test: a small Deyang (real counties and streets, two communities each) and clients."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -90,3 +92,10 @@ def _no_unmasked_id_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
         return response
 
     monkeypatch.setattr(DjangoClient, "request", scanned)
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first() -> Iterator[None]:
+    """A request in English leaves English active in the thread; every test starts in the primary language again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -14,10 +14,16 @@ fi
 bash scripts/setup.sh
 
 export DJANGO_SETTINGS_MODULE=gongzhi.config.settings.test
-echo "== ruff";          .venv/bin/ruff check src tests conftest.py && .venv/bin/ruff format --check -q src tests conftest.py
-echo "== mypy --strict"; .venv/bin/mypy src conftest.py
-echo "== import contracts"; .venv/bin/lint-imports --no-cache
-echo "== migrations";    .venv/bin/gongzhi makemigrations --check --dry-run
+# One command per line: under `set -e` a failure inside an `a && b` list would not stop the script.
+echo "== ruff"
+.venv/bin/ruff check src tests bench conftest.py
+.venv/bin/ruff format --check src tests bench conftest.py
+echo "== mypy --strict"
+.venv/bin/mypy src conftest.py
+echo "== import contracts"
+.venv/bin/lint-imports --no-cache
+echo "== migrations"
+.venv/bin/gongzhi makemigrations --check --dry-run
 
 echo "== tests on SQLite"
 .venv/bin/pytest -q "$@"

@@ -22,8 +22,13 @@ class WorkdaysConfig(AppConfig):
             today = timezone.localdate()
             if not policy.allows(viewer, "manage") or today.month < 11 or year_status(today.year + 1) != "missing":
                 return []
-            return [WorkItem(title=_("%(y)s 年法定节假日安排尚未录入工作日历") % {"y": today.year + 1},
-                             url=f"/workdays/?year={today.year + 1}", due=_("12 月底前"))]
+            return [
+                WorkItem(
+                    title=_("%(y)s 年法定节假日安排尚未录入工作日历") % {"y": today.year + 1},
+                    url=f"/workdays/?year={today.year + 1}",
+                    due=_("12 月底前"),
+                )
+            ]
 
         register(
             Manifest(

@@ -55,8 +55,9 @@ class WorkingCalendar:
             return bool(chinese_calendar.is_workday(day))
         if day.year in self._confirmed:
             return day.weekday() < 5
+        message = _("%(year)s 年的法定节假日安排尚未录入工作日历，无法计算工作日期限。请系统管理员录入并确认。")
         raise CalendarMissing(
-            _("%(year)s 年的法定节假日安排尚未录入工作日历，无法计算工作日期限。请系统管理员录入并确认。") % {"year": day.year},
+            message % {"year": day.year},
             fields={"calendar": str(day.year)},
         )
 

@@ -17,8 +17,9 @@ class DayOverride(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=40, help_text=_("如：春节、国庆节调休"))
     basis = models.CharField(_("依据"), max_length=120, blank=True, help_text=_("如：国办发明电〔2026〕7号"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True,
-                                    on_delete=models.PROTECT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT
+    )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -35,8 +36,9 @@ class ConfirmedYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     basis = models.CharField(_("依据"), max_length=120)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True,
-                                     on_delete=models.PROTECT)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, on_delete=models.PROTECT
+    )
     confirmed_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
 
     class Meta:

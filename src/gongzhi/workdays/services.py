@@ -36,19 +36,33 @@ def override_set(*, actor: Any, day: date, kind: str, name: str, basis: str = ""
     previous = DayOverride.objects.filter(day=day).first()
     before = {"kind": previous.kind, "name": previous.name} if previous else None
     override, _created = DayOverride.objects.update_or_create(
-        day=day, defaults={"kind": kind, "name": name, "basis": basis.strip()[:120],
-                           "recorded_by": None if is_system(actor) else actor},
+        day=day,
+        defaults={
+            "kind": kind,
+            "name": name,
+            "basis": basis.strip()[:120],
+            "recorded_by": None if is_system(actor) else actor,
+        },
     )
-    record_event(actor=actor, action=OVERRIDE_SET, target=override, before=before,
-                 after={"day": day.isoformat(), "kind": kind, "name": name, "basis": override.basis})
+    record_event(
+        actor=actor,
+        action=OVERRIDE_SET,
+        target=override,
+        before=before,
+        after={"day": day.isoformat(), "kind": kind, "name": name, "basis": override.basis},
+    )
     return override
 
 
 @transaction.atomic
 def override_remove(*, actor: Any, override: DayOverride) -> None:
     _require(actor)
-    record_event(actor=actor, action=OVERRIDE_REMOVED, target=override,
-                 before={"day": override.day.isoformat(), "kind": override.kind, "name": override.name})
+    record_event(
+        actor=actor,
+        action=OVERRIDE_REMOVED,
+        target=override,
+        before={"day": override.day.isoformat(), "kind": override.kind, "name": override.name},
+    )
     override.delete()
 
 
@@ -62,7 +76,8 @@ def year_confirm(*, actor: Any, year: int, basis: str) -> ConfirmedYear:
         raise ServiceError(_("请填写依据（如国务院办公厅通知文号）。"), fields={"basis": _("必填")})
     if not DayOverride.objects.filter(day__year=year).exists():
         raise ServiceError(_("请先录入 %(year)s 年的节假日和调休安排，再确认。") % {"year": year}, code="empty_year")
-    confirmed = ConfirmedYear.objects.create(year=year, basis=basis.strip()[:120],
-                                             confirmed_by=None if is_system(actor) else actor)
+    confirmed = ConfirmedYear.objects.create(
+        year=year, basis=basis.strip()[:120], confirmed_by=None if is_system(actor) else actor
+    )
     record_event(actor=actor, action=YEAR_CONFIRMED, target=confirmed, after={"year": year, "basis": confirmed.basis})
     return confirmed

@@ -15,8 +15,13 @@ EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
 
 def test_no_page_loads_anything_from_outside(client_for) -> None:  # type: ignore[no-untyped-def]
     worker = client_for("worker")
-    for client, url in [(Client(), "/accounts/login/"), (worker, "/"), (worker, "/territory/"),
-                        (worker, "/accounts/profile/"), (Client(), "/api/v1/docs")]:
+    for client, url in [
+        (Client(), "/accounts/login/"),
+        (worker, "/"),
+        (worker, "/territory/"),
+        (worker, "/accounts/profile/"),
+        (Client(), "/api/v1/docs"),
+    ]:
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
         assert not EXTERNAL.search(response.content.decode()), url
