@@ -61,8 +61,10 @@ class ResidentsConfig(AppConfig):
                     ),
                     Feature(
                         "residents.proxy",
-                        "居民账号关联本人记录；工作人员凭登记的本人同意代办（智能服务帮办）",
+                        "居民账号关联本人记录；工作人员凭登记的本人同意代办（智能服务帮办）；"
+                        "同意登记和账号关联暂无页面（仅服务层）",
                         ("R8.3",),
+                        complete=False,
                     ),
                     Feature(
                         "residents.vault",
