@@ -101,7 +101,9 @@ def disclosure_publish(
     """Publish an item (居务公开) for everyone: its exact bytes become a ledger leaf that anyone can prove is in the
     signed log. The calling domain checks that `actor` may publish for `scope_path`; the item can never be edited
     (publish a correction as a new item). Publishing the same source twice is refused."""
-    title, body = title.strip(), body.strip()
+    # Browsers send form text with CRLF; the published bytes use LF so the page's in-browser check matches them.
+    title = title.replace("\r\n", "\n").replace("\r", "\n").strip()
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     errors = {}
     if not title or len(title) > 200:
         errors["title"] = _("标题不能为空，且不超过 200 个字符")
