@@ -10,6 +10,7 @@ class DutiesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.urls import reverse
+        from django.utils.translation import gettext_noop
 
         from gongzhi.core.schedule import Periodic
         from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, Stat, WorkItem, register
@@ -100,12 +101,12 @@ class DutiesConfig(AppConfig):
                     ),
                 ),
                 menu=(
-                    MenuEntry("duties:home", "权责清单与准入", "view", icon="📋"),
-                    MenuEntry("duties:tasks", "派发任务", "view_tasks", icon="📨"),
-                    MenuEntry("duties:violations", "违规转嫁案件", "view_violations", icon="⚖"),
-                    MenuEntry("duties:evaluations", "部门评价", "view_evaluation", icon="📊"),
+                    MenuEntry("duties:home", gettext_noop("权责清单与准入"), "view", icon="📋"),
+                    MenuEntry("duties:tasks", gettext_noop("派发任务"), "view_tasks", icon="📨"),
+                    MenuEntry("duties:violations", gettext_noop("违规转嫁案件"), "view_violations", icon="⚖"),
+                    MenuEntry("duties:evaluations", gettext_noop("部门评价"), "view_evaluation", icon="📊"),
                 ),
-                stats=(Stat("open_violations", "违规转嫁案件", open_violations),),
+                stats=(Stat("open_violations", gettext_noop("违规转嫁案件"), open_violations),),
                 tasks=work_items,
                 periodic=(Periodic("duties.daily", timedelta(hours=24), duties_daily),),
                 seed=seed_duties,

@@ -9,6 +9,8 @@ class LedgerConfig(AppConfig):
     verbose_name = "账本与审计 Ledger"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
         from gongzhi.core.schedule import Periodic
         from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, register
 
@@ -54,7 +56,7 @@ class LedgerConfig(AppConfig):
                         complete=False,
                     ),
                 ),
-                menu=(MenuEntry("ledger:audit", "审计记录", "view_events", icon="🔏"),),
+                menu=(MenuEntry("ledger:audit", gettext_noop("审计记录"), "view_events", icon="🔏"),),
                 seed=seed_ledger,
                 seed_order=90,
                 api_router="gongzhi.ledger.api.router",

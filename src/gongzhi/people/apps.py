@@ -7,6 +7,8 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员与角色 People"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
         from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, WorkItem, register
 
         from . import events
@@ -51,7 +53,7 @@ class PeopleConfig(AppConfig):
                         complete=False,
                     ),
                 ),
-                menu=(MenuEntry("people:admin_accounts", "账号与角色", "view_accounts"),),
+                menu=(MenuEntry("people:admin_accounts", gettext_noop("账号与角色"), "view_accounts"),),
                 tasks=security_tasks,
                 seed=seed_people,
                 seed_order=20,

@@ -7,6 +7,8 @@ class RegulationConfig(AppConfig):
     verbose_name = "条例与合规 Regulation"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
         from .permissions import policy
         from .registry import Feature, Manifest, MenuEntry, register
 
@@ -23,6 +25,6 @@ class RegulationConfig(AppConfig):
                         complete=False,
                     ),
                 ),
-                menu=(MenuEntry("regulation:compliance", "合规矩阵", "view_compliance", icon="⚖"),),
+                menu=(MenuEntry("regulation:compliance", gettext_noop("合规矩阵"), "view_compliance", icon="⚖"),),
             )
         )

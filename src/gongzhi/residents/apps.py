@@ -10,6 +10,7 @@ class ResidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.urls import reverse
+        from django.utils.translation import gettext_noop
 
         from gongzhi.core.schedule import Periodic
         from gongzhi.jobs.registry import register as register_importer
@@ -81,12 +82,12 @@ class ResidentsConfig(AppConfig):
                     ),
                 ),
                 menu=(
-                    MenuEntry("residents:list", "居民与户", "view", icon="👪"),
-                    MenuEntry("residents:me", "我的信息", "self", icon="🪪"),
+                    MenuEntry("residents:list", gettext_noop("居民与户"), "view", icon="👪"),
+                    MenuEntry("residents:me", gettext_noop("我的信息"), "self", icon="🪪"),
                 ),
                 stats=(
-                    Stat("residents", "居民", residents_in_scope),
-                    Stat("elderly_alone", "独居老人", alone_in_scope),
+                    Stat("residents", gettext_noop("居民"), residents_in_scope),
+                    Stat("elderly_alone", gettext_noop("独居老人"), alone_in_scope),
                 ),
                 seed=seed_residents,
                 seed_order=30,

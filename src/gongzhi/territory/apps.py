@@ -7,6 +7,8 @@ class TerritoryConfig(AppConfig):
     verbose_name = "区划与网格 Territory"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
         from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, Stat, register
 
         from . import events
@@ -50,8 +52,11 @@ class TerritoryConfig(AppConfig):
                         complete=False,
                     ),
                 ),
-                menu=(MenuEntry("territory:browse", "辖区与网格", "view", icon="🗺"),),
-                stats=(Stat("communities", "社区/行政村", communities_in_scope), Stat("grids", "网格", grids_in_scope)),
+                menu=(MenuEntry("territory:browse", gettext_noop("辖区与网格"), "view", icon="🗺"),),
+                stats=(
+                    Stat("communities", gettext_noop("社区/行政村"), communities_in_scope),
+                    Stat("grids", gettext_noop("网格"), grids_in_scope),
+                ),
                 seed=seed_territory,
                 seed_order=10,
                 api_router="gongzhi.territory.api.router",

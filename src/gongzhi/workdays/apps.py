@@ -7,6 +7,8 @@ class WorkdaysConfig(AppConfig):
     verbose_name = "工作日历 Working calendar"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_noop
+
         from gongzhi.regulation.registry import Manifest, MenuEntry, WorkItem, register
 
         from .permissions import policy
@@ -36,7 +38,7 @@ class WorkdaysConfig(AppConfig):
                 title="工作日历 Working calendar",
                 policy=policy,
                 event_types=EVENT_TYPES,
-                menu=(MenuEntry("workdays:year", "工作日历", "manage"),),
+                menu=(MenuEntry("workdays:year", gettext_noop("工作日历"), "manage"),),
                 tasks=calendar_tasks,
                 seed_order=5,
             )
