@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("gongzhi.people.urls")),
     path("territory/", include("gongzhi.territory.urls")),
     path("residents/", include("gongzhi.residents.urls")),
+    path("jobs/", include("gongzhi.jobs.urls")),
     path("duties/", include("gongzhi.duties.urls")),
     path("", include("gongzhi.ledger.urls")),
     path("compliance/", regulation_views.compliance, name="compliance"),

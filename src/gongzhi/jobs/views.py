@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from gongzhi.core.access import signed_in
 
@@ -10,16 +10,10 @@ from .models import ImportJob
 from .services import error_report_bytes, job_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NAMESPACES = ("jobs", "residents:jobs")  # mounted on its own, or (for now) under the residents' URLs
 
 
 def job_url(name: str, job: ImportJob, *args: str) -> str:
-    for namespace in NAMESPACES:
-        try:
-            return reverse(f"{namespace}:{name}", args=[str(job.public_id), *args])
-        except NoReverseMatch:
-            continue
-    raise NoReverseMatch(name)
+    return reverse(f"jobs:{name}", args=[str(job.public_id), *args])
 
 
 def _context(job: ImportJob) -> dict[str, object]:

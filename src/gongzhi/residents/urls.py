@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -21,5 +21,4 @@ urlpatterns = [
     path("me/household/", views.my_household, name="my_household"),
     path("me/request/", views.my_request, name="my_request"),
     path("me/export.<str:fmt>", views.my_export, name="my_export"),
-    path("jobs/", include("gongzhi.jobs.urls")),
 ]

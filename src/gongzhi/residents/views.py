@@ -206,7 +206,7 @@ def import_residents(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             form.add_error("file", str(exc.message))
         else:
-            return redirect(reverse("residents:jobs:detail", args=[job.public_id]))
+            return redirect(reverse("jobs:detail", args=[job.public_id]))
     return render(request, "residents/import.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -9,11 +9,13 @@ class TerritoryConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_noop
 
+        from gongzhi.jobs.registry import register as register_importer
         from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, Stat, register
 
         from . import events
         from .demo import seed_territory
         from .permissions import policy
+        from .spreadsheets import IMPORTER
 
         def communities_in_scope(viewer: object) -> int:
             from .selectors import division_list
@@ -25,6 +27,7 @@ class TerritoryConfig(AppConfig):
 
             return division_list(viewer=viewer, level="grid").count()
 
+        register_importer(IMPORTER)
         register(
             Manifest(
                 app_label="territory",

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.jobs.models import ImportJob
+
 from .models import Kind
 
 
@@ -19,4 +21,10 @@ class DesignateForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+    mode = forms.ChoiceField(
+        label=_("导入方式"),
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )

@@ -1,21 +1,21 @@
-"""Excel import and export of the administrative tree, with row-level error reports (all-or-nothing)."""
+"""Excel import (a `gongzhi.jobs` importer: progress, all-or-nothing or skip-bad-rows, error report) and export of
+the administrative tree."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core.actors import is_system
 from gongzhi.core.errors import ServiceError
-from gongzhi.core.spreadsheets import Column, RowError, read_rows, workbook_bytes
+from gongzhi.core.spreadsheets import Column, ParsedRow, RowError, workbook_bytes
+from gongzhi.jobs.registry import BatchResult, Importer
 
 from . import codes, services
-from .models import CHILD_LEVEL, Division, Kind, Level
+from .models import Division, Kind
 from .permissions import policy
 from .selectors import division_list
 
@@ -60,94 +60,63 @@ COLUMNS = (
 )
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    rows: int = 0
+def _authorize(actor: Any) -> None:
+    if not is_system(actor):
+        policy.require(actor, "import")
 
 
-def divisions_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
-    """Check every row first; write all of them in one transaction only when none has an error."""
-    result = ImportResult()
-    planned: dict[str, tuple[str, str]] = {}  # code -> (level, path) of rows earlier in the file
-    rows = []
-    for row in read_rows(upload, COLUMNS, max_rows=settings.GONGZHI_IMPORT_MAX_ROWS):
-        result.rows += 1
-        if not row.errors:
-            _check_row(actor, row.row, row.values, planned, row.errors)
-        result.errors.extend(row.errors)
-        rows.append(row)
-    if result.rows == 0:
-        raise ServiceError(_("文件中没有数据行。"), code="empty_file")
-    if result.errors:
-        return result
-    try:
-        with transaction.atomic():
-            for row in rows:
-                v = row.values
-                parent = Division.objects.get(code=v["parent_code"])
-                services.division_designate(
-                    actor=actor,
-                    parent=parent,
-                    code=v["code"],
-                    name=v["name"],
-                    kind=v["kind"],
-                    population=v["population"],
-                    households=v["households"],
-                    area_km2=v["area_km2"],
-                    effective_on=v["effective_from"],
-                    document=v["document"] or "",
-                )
-                result.created += 1
-    except ServiceError as exc:
-        # A row that passed the checks can still lose a race (a code taken meanwhile); nothing was written.
-        failed_row = rows[result.created].row
-        result.created = 0
-        result.errors.append(RowError(failed_row, _("区划代码"), str(exc.message)))
+def _apply_batch(job: Any, actor: Any, rows: list[ParsedRow]) -> BatchResult:
+    """Designate each row through the service. Rows are applied in file order, so a parent created by an earlier
+    row (in this batch or a previous one, inside the same job) is found like any other; the jobs runner keeps or
+    rolls back the whole file according to the chosen mode."""
+    result = BatchResult()
+    for row in rows:
+        error = row.errors[0] if row.errors else _designate_row(actor, row)
+        if row.errors:
+            result.errors.extend(row.errors)
+        elif error is not None:
+            result.errors.append(error)
+        else:
+            result.created += 1
     return result
 
 
-def _check_row(
-    actor: Any, number: int, v: dict[str, Any], planned: dict[str, tuple[str, str]], errors: list[RowError]
-) -> None:
-    level = codes.level_for_kind(v["kind"])
+def _designate_row(actor: Any, row: ParsedRow) -> RowError | None:
+    v = row.values
+    parent = Division.objects.filter(code__in=_parent_candidates(v["parent_code"])).first()
+    if parent is None:
+        return RowError(row.row, _("上级代码"), _("找不到上级区划 %(code)s") % {"code": v["parent_code"]})
+    if not is_system(actor) and not policy.can(actor, "manage_divisions", parent):
+        return RowError(row.row, _("上级代码"), _("上级 %(code)s 不在您的管理范围内") % {"code": v["parent_code"]})
     try:
-        code = codes.normalize(v["code"], level)
-    except ValueError as exc:
-        errors.append(RowError(number, _("区划代码"), str(exc)))
-        return
-    if code in planned or Division.objects.filter(code=code).exists():
-        errors.append(RowError(number, _("区划代码"), _("代码 %(code)s 重复或已存在") % {"code": code}))
-        return
-    parent_text = v["parent_code"]
-    parent = Division.objects.filter(code__in=_parent_candidates(parent_text)).first()
-    if parent is not None:
-        parent_level, parent_path = parent.level, parent.path
-        if not is_system(actor) and not policy.can(actor, "manage_divisions", parent):
-            errors.append(
-                RowError(number, _("上级代码"), _("上级 %(code)s 不在您的管理范围内") % {"code": parent_text})
+        with transaction.atomic():
+            services.division_designate(
+                actor=actor,
+                parent=parent,
+                code=v["code"],
+                name=v["name"],
+                kind=v["kind"],
+                population=v["population"],
+                households=v["households"],
+                area_km2=v["area_km2"],
+                effective_on=v["effective_from"],
+                document=v["document"] or "",
             )
-            return
-        v["parent_code"] = parent.code
-    else:
-        # A parent created by an earlier row of the same file; it was checked (scope included) on its own row.
-        found = next((c for c in _parent_candidates(parent_text) if c in planned), None)
-        if found is None:
-            errors.append(RowError(number, _("上级代码"), _("找不到上级区划 %(code)s") % {"code": parent_text}))
-            return
-        parent_level, parent_path = planned[found]
-        v["parent_code"] = found
-    if CHILD_LEVEL.get(Level(parent_level)) != level:
-        errors.append(RowError(number, _("类型"), _("该类型不能直接设在上级区划之下")))
-        return
-    if not code.startswith(parent_path):
-        errors.append(RowError(number, _("区划代码"), _("代码前缀与上级代码不符")))
-        return
-    if level == Level.GRID and codes.grid_kind_for(code) != v["kind"]:
-        errors.append(RowError(number, _("类型"), _("网格顺序码 001–899 为综合网格，9xx 为专属网格")))
-        return
-    planned[code] = (level, codes.path_of(code, level))
+    except ServiceError as exc:
+        column = _("类型") if "kind" in exc.fields else _("上级代码") if "parent" in exc.fields else _("区划代码")
+        return RowError(row.row, column, str(exc.message))
+    return None
+
+
+IMPORTER = Importer(
+    key="territory.divisions",
+    title="行政区划",
+    columns=COLUMNS,
+    authorize=_authorize,
+    apply_batch=_apply_batch,
+    batch_size=500,
+    max_rows=50_000,
+)
 
 
 def _parent_candidates(text: str) -> list[str]:

@@ -1,7 +1,5 @@
 """Pages of the administrative tree: browse a node, designate a child, import and export Excel."""
 
-import base64
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.access import allowed
 from gongzhi.core.errors import ServiceError
-from gongzhi.core.spreadsheets import error_report, template
+from gongzhi.core.spreadsheets import template
+from gongzhi.jobs.services import import_submit
 
 from . import selectors, services, spreadsheets
 from .forms import DesignateForm, ImportForm
@@ -92,21 +91,23 @@ def designate(request: HttpRequest, code: str) -> HttpResponse:
 @allowed(policy, "import")
 @require_http_methods(["GET", "POST"])
 def import_divisions(request: HttpRequest) -> HttpResponse:
+    """Upload a file; the shared jobs mechanism checks it, runs it in the background and shows progress."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    report = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            result = spreadsheets.divisions_import(actor=request.user, upload=form.cleaned_data["file"])
+            job = import_submit(
+                actor=request.user,
+                importer_key=spreadsheets.IMPORTER.key,
+                upload=upload,
+                filename=upload.name or "divisions.xlsx",
+                mode=form.cleaned_data["mode"],
+            )
         except ServiceError as exc:
             form.add_error("file", str(exc.message))
         else:
-            if result.errors:
-                report = base64.b64encode(error_report(result.errors)).decode()
-            else:
-                messages.success(request, _("导入成功：新建 %(n)s 个区划。") % {"n": result.created})
-    status = 400 if form.errors or (result and result.errors) else 200
-    return render(request, "territory/import.html", {"form": form, "result": result, "report": report}, status=status)
+            return redirect("jobs:detail", public_id=str(job.public_id))
+    return render(request, "territory/import.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @allowed(policy, "import")

@@ -54,7 +54,7 @@ def test_import_then_reimport_updates_never_duplicates(
     assert Resident.objects.count() == 9 and Household.objects.count() == 4
     assert GroupFlag.objects.count() == 2
     assert not job.workdir.exists()  # the stored upload (plaintext!) is gone after the run
-    page = worker.get(f"/residents/jobs/{job.public_id}/")
+    page = worker.get(f"/jobs/{job.public_id}/")
     assert "已完成" in page.content.decode()
     rows[1]["name"] = "改名了"
     again = run_upload(worker, django_capture_on_commit_callbacks, import_csv(rows), mode="skip")
@@ -86,12 +86,12 @@ def test_bad_rows_all_or_nothing_then_skip_and_error_report(
     assert (8, "与第 2 行的身份证号重复") in messages
     assert any("找不到社区代码" in m for _r, m in messages)
     assert any("手机号" in m for _r, m in messages)
-    report = worker.get(f"/residents/jobs/{job.public_id}/errors.xlsx")
+    report = worker.get(f"/jobs/{job.public_id}/errors.xlsx")
     sheet = load_workbook(io.BytesIO(report.content)).worksheets[0]
     assert [c.value for c in next(sheet.iter_rows(max_row=1))] == ["行号", "列", "原因"]
     assert sheet.max_row == 6
-    assert "行号" in worker.get(f"/residents/jobs/{job.public_id}/errors.csv").content.decode("utf-8-sig")
-    assert client_for("street_official").get(f"/residents/jobs/{job.public_id}/errors.csv").status_code == 404
+    assert "行号" in worker.get(f"/jobs/{job.public_id}/errors.csv").content.decode("utf-8-sig")
+    assert client_for("street_official").get(f"/jobs/{job.public_id}/errors.csv").status_code == 404
     skipped = run_upload(worker, django_capture_on_commit_callbacks, import_csv(rows), mode="skip")
     assert (skipped.status, skipped.created, skipped.error_rows) == ("partial", 4, 5)
     assert Resident.objects.count() == 5
@@ -154,7 +154,7 @@ def test_progress_partial_and_command_line(
     worker = client_for("worker")
     response = upload(worker, import_csv([person(community.code, n) for n in range(1, 4)]))
     job = ImportJob.objects.get()
-    progress = worker.get(f"/residents/jobs/{job.public_id}/progress/", HTTP_HX_REQUEST="true")
+    progress = worker.get(f"/jobs/{job.public_id}/progress/", HTTP_HX_REQUEST="true")
     assert response.status_code == 302 and 'hx-trigger="every 1s"' in progress.content.decode()
     path = tmp_path / "people.csv"
     path.write_bytes(import_csv([person(community.code, n) for n in range(1, 6)]))

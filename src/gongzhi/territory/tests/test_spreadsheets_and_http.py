@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from gongzhi.ledger.models import AuditEvent
+from gongzhi.jobs.models import ImportJob
 from gongzhi.territory.models import Division
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +25,26 @@ def xlsx(rows: list[list[object]], headers: list[str] = HEADERS) -> io.BytesIO:
     return buffer
 
 
-def upload(client, data: io.BytesIO):  # type: ignore[no-untyped-def]
-    return client.post("/territory/import/", {"file": data})
+def upload(client, data: io.BytesIO, mode: str = "atomic"):  # type: ignore[no-untyped-def]
+    return client.post("/territory/import/", {"file": data, "mode": mode})
+
+
+def run_upload(client, capture, data: io.BytesIO, mode: str = "atomic") -> ImportJob:  # type: ignore[no-untyped-def]
+    """Submit through the page; the job runs on commit (inline in tests) and the page sends the user to its job."""
+    with capture(execute=True):
+        response = upload(client, data, mode)
+    assert response.status_code == 302 and "/jobs/" in response["Location"], response.content.decode()[-2000:]
+    return ImportJob.objects.latest("created_at")
 
 
 @pytest.mark.clause("R3.2")
-def test_import_creates_nodes_including_parents_from_the_same_file(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_import_creates_nodes_including_parents_from_the_same_file(  # type: ignore[no-untyped-def]
+    client_for, django_capture_on_commit_callbacks
+) -> None:
     client = client_for("county_authority")
-    response = upload(
+    job = run_upload(
         client,
+        django_capture_on_commit_callbacks,
         xlsx(
             [
                 ["510603001070", "桂花社区", "社区", "510603001", 5200, 1900],
@@ -41,42 +52,52 @@ def test_import_creates_nodes_including_parents_from_the_same_file(client_for) -
             ]
         ),
     )
-    assert response.status_code == 200, response.content.decode()
+    assert (job.status, job.created, job.error_rows) == ("succeeded", 2, 0)
     parent = Division.objects.get(code="510603001070001").parent
     assert parent is not None and parent.code == "510603001070"
+    assert "已完成" in client.get(f"/jobs/{job.public_id}/").content.decode()
+
+
+BAD_ROWS = [
+    ["510603001071", "好社区", "社区", "510603001", 5200, 1900],
+    ["51060300107A", "坏代码", "社区", "510603001", 1, 1],
+    ["510603001072", "坏类型", "居委会", "510603001", 1, 1],
+    ["510603001073", "越权社区", "社区", "510681001", 1, 1],
+    ["510603001071", "重复", "社区", "510603001", 1, 1],
+    ["510603001074", "负数", "社区", "510603001", -5, 1],
+    ["510603001075", "", "社区", "510603001", 1, 1],
+]
+BAD_REASONS = [
+    (3, "只能包含数字"),
+    (4, "未知的区划类型"),
+    (5, "不在您的管理范围内"),
+    (6, "已存在"),
+    (7, "不能为负数"),
+    (8, "必填项为空"),
+]
 
 
 @pytest.mark.clause("R3.2")
-def test_bad_rows_get_row_level_messages_and_nothing_is_written(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_bad_rows_get_row_level_messages_and_nothing_is_written(  # type: ignore[no-untyped-def]
+    client_for, django_capture_on_commit_callbacks
+) -> None:
     client = client_for("county_authority")
-    before = (Division.objects.count(), AuditEvent.objects.count())
-    response = upload(
-        client,
-        xlsx(
-            [
-                ["510603001071", "好社区", "社区", "510603001", 5200, 1900],
-                ["51060300107A", "坏代码", "社区", "510603001", 1, 1],
-                ["510603001072", "坏类型", "居委会", "510603001", 1, 1],
-                ["510603001073", "越权社区", "社区", "510681001", 1, 1],
-                ["510603001071", "重复", "社区", "510603001", 1, 1],
-                ["510603001074", "负数", "社区", "510603001", -5, 1],
-                ["510603001075", "", "社区", "510603001", 1, 1],
-            ]
-        ),
-    )
-    assert response.status_code == 400
-    body = response.content.decode()
-    for row, reason in [
-        (3, "只能包含数字"),
-        (4, "未知的区划类型"),
-        (5, "不在您的管理范围内"),
-        (6, "重复"),
-        (7, "不能为负数"),
-        (8, "必填项为空"),
-    ]:
-        assert reason in body, (row, reason)
-    assert "下载错误报告" in body
-    assert (Division.objects.count(), AuditEvent.objects.count()) == before
+    before = Division.objects.count()
+    job = run_upload(client, django_capture_on_commit_callbacks, xlsx(BAD_ROWS))
+    assert job.status == "failed" and Division.objects.count() == before
+    errors = {(e.row, e.message) for e in job.row_errors.all()}
+    for row, reason in BAD_REASONS:
+        assert any(r == row and reason in message for r, message in errors), (row, reason, errors)
+    report = client.get(f"/jobs/{job.public_id}/errors.xlsx")
+    rows = list(load_workbook(io.BytesIO(report.content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("行号", "列", "原因") and len(rows) - 1 == len(errors)
+
+
+def test_skip_bad_rows_keeps_the_good_ones(client_for, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    client = client_for("county_authority")
+    job = run_upload(client, django_capture_on_commit_callbacks, xlsx(BAD_ROWS), mode="skip")
+    assert (job.status, job.created) == ("partial", 1)
+    assert Division.objects.filter(code="510603001071", name="好社区").exists()
 
 
 def test_wrong_headers_and_non_excel_files_are_refused(client_for) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +107,8 @@ def test_wrong_headers_and_non_excel_files_are_refused(client_for) -> None:  # t
     fake = io.BytesIO(b"<html>not excel</html>")
     fake.name = "divisions.xlsx"
     response = upload(client, fake)
-    assert response.status_code == 400 and "不是有效的 Excel" in response.content.decode()
+    assert response.status_code == 400 and "Excel" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_export_round_trips_through_the_template_columns(client_for) -> None:  # type: ignore[no-untyped-def]
