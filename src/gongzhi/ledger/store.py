@@ -70,7 +70,7 @@ class _Recorder:
         return bytes(merkle.HASH_SIZE)
 
     def put_many(self, items: Iterable[merkle.Node]) -> None:  # pragma: no cover - never written
-        raise NotImplementedError
+        raise TypeError("read-only hash store: proof algorithms never write")
 
 
 class _Prefetched:
@@ -84,7 +84,7 @@ class _Prefetched:
             raise KeyError(f"no stored subtree at level {level}, index {index}") from None
 
     def put_many(self, items: Iterable[merkle.Node]) -> None:  # pragma: no cover - never written
-        raise NotImplementedError
+        raise TypeError("read-only hash store: proof algorithms never write")
 
 
 def _with_prefetch(run: Callable[[merkle.HashStore], T]) -> T:
