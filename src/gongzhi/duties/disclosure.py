@@ -1,18 +1,14 @@
 """Publication through the ledger's disclosure mechanism (居务公开/通报), the one public record that carries a proof."""
 
-import importlib
 from typing import Any
 
 from django.db.models import Model
 
+from gongzhi.ledger.services import disclosure_publish
+
 # Categories of gongzhi.ledger.models.Disclosure.
 DECISION = "decision"
 NOTICE = "notice"
-
-
-def ledger_disclosure_available() -> bool:
-    services = importlib.import_module("gongzhi.ledger.services")
-    return callable(getattr(services, "disclosure_publish", None))
 
 
 def publish(
@@ -24,14 +20,11 @@ def publish(
     title: str,
     body: str,
     source: Model | tuple[str, str],
-) -> int | None:
-    """Publish through `gongzhi.ledger.services.disclosure_publish`; None while the ledger does not offer it yet."""
-    services = importlib.import_module("gongzhi.ledger.services")
-    disclosure_publish = getattr(services, "disclosure_publish", None)
-    if disclosure_publish is None:
-        return None
-    # Browsers submit textareas with CRLF; the page shows LF, and the in-browser proof compares the two exactly.
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
+) -> int:
+    """Publish a duties record (list version, admission decision, 通报, evaluation result); returns the disclosure id.
+
+    Line endings are normalised by the ledger itself; only the lengths the ledger accepts are enforced here.
+    """
     disclosure = disclosure_publish(
         actor=actor,
         scope_path=scope_path,

@@ -1,22 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.jobs.models import ImportJob
-
 from .models import GroupFlag, SpecialGroup, SubjectRequest
 from .services import REVEALABLE
 
 FIELD_LABELS = {"id_number": _("身份证号"), "phone": _("手机号"), "address": _("详细地址"), "groups": _("特殊人群")}
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
-    mode = forms.ChoiceField(
-        label=_("导入方式"),
-        choices=ImportJob.Mode.choices,
-        initial=ImportJob.Mode.ALL_OR_NOTHING,
-        widget=forms.RadioSelect,
-    )
 
 
 class RevealForm(forms.Form):

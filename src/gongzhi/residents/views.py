@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongzhi.core.access import allowed, signed_in
 from gongzhi.core.errors import ServiceError
 from gongzhi.core.spreadsheets import csv_bytes, template, workbook_bytes
-from gongzhi.jobs.services import import_submit
+from gongzhi.jobs.forms import ImportForm
 
 from . import events, exports, selectors, services
-from .forms import FIELD_LABELS, CorrectionForm, ExportForm, FlagForm, HandleForm, ImportForm, RevealForm
+from .forms import FIELD_LABELS, CorrectionForm, ExportForm, FlagForm, HandleForm, RevealForm
 from .importer import COLUMNS
 from .models import SpecialGroup
 from .permissions import policy
@@ -194,18 +194,8 @@ def flag_add(request: HttpRequest, public_id: str) -> HttpResponse:
 def import_residents(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = import_submit(
-                actor=request.user,
-                importer_key="residents",
-                upload=upload,
-                filename=upload.name or "upload.xlsx",
-                mode=form.cleaned_data["mode"],
-            )
-        except ServiceError as exc:
-            form.add_error("file", str(exc.message))
-        else:
+        job = form.submit(actor=request.user, importer_key="residents")
+        if job is not None:
             return redirect(reverse("jobs:detail", args=[job.public_id]))
     return render(request, "residents/import.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.jobs.models import ImportJob
-
 from .models import Kind
 
 
@@ -18,13 +16,3 @@ class DesignateForm(forms.Form):
     effective_on = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
     document = forms.CharField(label=_("文件依据（文号）"), max_length=120)
     capacity_note = forms.CharField(label=_("服务管理能力说明"), max_length=500, required=False)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
-    mode = forms.ChoiceField(
-        label=_("导入方式"),
-        choices=ImportJob.Mode.choices,
-        initial=ImportJob.Mode.ALL_OR_NOTHING,
-        widget=forms.RadioSelect,
-    )

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 from gongzhi.core.access import allowed
 from gongzhi.core.errors import ServiceError
 from gongzhi.core.spreadsheets import template
-from gongzhi.jobs.services import import_submit
+from gongzhi.jobs.forms import ImportForm
 
 from . import selectors, services, spreadsheets
-from .forms import DesignateForm, ImportForm
+from .forms import DesignateForm
 from .models import CHILD_LEVEL, Level
 from .permissions import policy
 
@@ -94,18 +94,8 @@ def import_divisions(request: HttpRequest) -> HttpResponse:
     """Upload a file; the shared jobs mechanism checks it, runs it in the background and shows progress."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = import_submit(
-                actor=request.user,
-                importer_key=spreadsheets.IMPORTER.key,
-                upload=upload,
-                filename=upload.name or "divisions.xlsx",
-                mode=form.cleaned_data["mode"],
-            )
-        except ServiceError as exc:
-            form.add_error("file", str(exc.message))
-        else:
+        job = form.submit(actor=request.user, importer_key=spreadsheets.IMPORTER.key)
+        if job is not None:
             return redirect("jobs:detail", public_id=str(job.public_id))
     return render(request, "territory/import.html", {"form": form}, status=400 if form.errors else 200)
 
