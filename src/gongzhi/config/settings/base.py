@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "gongzhi.residents",
     "gongzhi.duties",
     "gongzhi.consult",
+    "gongzhi.autonomy",
     "gongzhi.web",
 ]
 
