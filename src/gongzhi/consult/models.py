@@ -28,7 +28,7 @@ class Subject(models.Model):
         abstract = True
 
 
-# ---- gatherings: the one registration and attendance mechanism --------------------------------------------------------
+# ---- gatherings: the one registration and attendance mechanism ----
 
 
 class Gathering(Subject):
@@ -141,7 +141,7 @@ class Participant(models.Model):
         return self.name
 
 
-# ---- topics and meetings ------------------------------------------------------------------------------------------------
+# ---- topics and meetings ----
 
 
 class Topic(models.Model):
@@ -318,7 +318,7 @@ class Statement(models.Model):
         return f"{self.seq}. {self.speaker}"
 
 
-# ---- owners (Civil Code art. 278) --------------------------------------------------------------------------------------
+# ---- owners (Civil Code art. 278) ----
 
 
 class OwnerShare(models.Model):
@@ -348,7 +348,7 @@ class OwnerShare(models.Model):
         return self.unit_label
 
 
-# ---- votes ---------------------------------------------------------------------------------------------------------------
+# ---- votes ----
 
 
 class Vote(Subject):
@@ -547,7 +547,7 @@ class Ballot(models.Model):
         return str(self.id)
 
 
-# ---- decisions, legal opinions, implementation ------------------------------------------------------------------------
+# ---- decisions, legal opinions, implementation ----
 
 
 class Decision(Subject):
@@ -698,7 +698,7 @@ class StreetAlert(models.Model):
         return self.message[:40]
 
 
-# ---- legal questions (R6.1) ----------------------------------------------------------------------------------------------
+# ---- legal questions (R6.1) ----
 
 
 class LegalQuestion(models.Model):

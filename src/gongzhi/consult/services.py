@@ -97,7 +97,7 @@ QUESTION_REPLY_WORKING_DAYS = 5  # platform default for R6.1 answers (no statuto
 QUESTION_CATEGORIES = ("family", "neighbour", "property", "labour", "contract", "other")
 
 
-# ---- helpers -------------------------------------------------------------------------------------------------------
+# ---- helpers ----
 
 
 def _now(now: datetime | None) -> datetime:
@@ -164,7 +164,7 @@ def _user(actor: Any) -> Any:
     return None if is_system(actor) else actor
 
 
-# ---- gatherings ------------------------------------------------------------------------------------------------------
+# ---- gatherings ----
 
 
 @transaction.atomic
@@ -396,7 +396,7 @@ def gathering_attend(
     return participant
 
 
-# ---- topics ------------------------------------------------------------------------------------------------------------
+# ---- topics ----
 
 
 @transaction.atomic
@@ -520,7 +520,7 @@ def topic_screen(*, actor: Any, topic: Topic, outcome: str, reason: str, merge_i
     return topic
 
 
-# ---- meetings ----------------------------------------------------------------------------------------------------------
+# ---- meetings ----
 
 
 def earliest_meeting_day(*, form: str, noticed_on: date, calendar: WorkingCalendar | None = None) -> date:
@@ -727,7 +727,7 @@ def meeting_close(*, actor: Any, meeting: Meeting, minutes: str, now: datetime |
     return meeting
 
 
-# ---- owners ------------------------------------------------------------------------------------------------------------
+# ---- owners ----
 
 
 @transaction.atomic
@@ -767,7 +767,7 @@ def owner_share_record(
     return share
 
 
-# ---- votes -------------------------------------------------------------------------------------------------------------
+# ---- votes ----
 
 
 def _fraction(value: tuple[int, int] | None, field: str) -> tuple[int, int]:
@@ -1117,7 +1117,7 @@ def close_due_votes(*, now: datetime | None = None) -> int:
     return closed
 
 
-# ---- decisions ---------------------------------------------------------------------------------------------------------
+# ---- decisions ----
 
 
 @transaction.atomic
@@ -1385,7 +1385,7 @@ def decision_publish_feedback(*, actor: Any, decision: Decision, summary: str) -
     return decision
 
 
-# ---- legal questions (R6.1) ------------------------------------------------------------------------------------------
+# ---- legal questions (R6.1) ----
 
 
 @transaction.atomic

@@ -1,3 +1,2 @@
-
 app_name = "consult"
 urlpatterns: list[object] = []

@@ -43,6 +43,7 @@ def test_each_eligible_voter_counts_once_and_tallies_equal_ballots(world: World)
     vote = services.vote_close(actor=world.user("worker"), vote=vote, now=MONDAY + timedelta(days=3))
     result = selectors.vote_result(vote)
     assert (result.yes, result.no, result.abstain, result.participants) == (6, 3, 1, 10)
+    assert result.yes is not None and result.no is not None and result.abstain is not None
     assert result.yes + result.no + result.abstain == Ballot.objects.filter(vote=vote).count()
     assert Participation.objects.filter(vote=vote).count() == 10
     assert result.passed and not result.failed
