@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_noop
 
 from gongzhi.core.schedule import Periodic
-from gongzhi.regulation.registry import Feature, Manifest, Stat, WorkItem, register
+from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, Stat, WorkItem, register
 
 from . import events
 from .permissions import policy
@@ -49,6 +49,7 @@ def overdue_questions(viewer: Any) -> int:
 
 
 def build() -> None:
+    from .demo import seed_consult
     from .tasks import consult_hourly
 
     register(
@@ -93,8 +94,17 @@ def build() -> None:
                     complete=False,
                 ),
             ),
+            menu=(
+                MenuEntry("consult:home", gettext_noop("民主协商"), "view", icon="🗳"),
+                MenuEntry("consult:questions", gettext_noop("法律咨询"), "ask_legal", icon="⚖"),
+                MenuEntry("consult:questions", gettext_noop("法律咨询"), "view_questions", icon="⚖"),
+                MenuEntry("consult:alerts", gettext_noop("重大事项提示"), "view_alerts", icon="🔔"),
+            ),
             stats=(Stat("overdue_legal_questions", gettext_noop("逾期未答复的法律咨询"), overdue_questions),),
             tasks=work_items,
             periodic=(Periodic("consult.hourly", timedelta(hours=1), consult_hourly),),
+            seed=seed_consult,
+            seed_order=70,
+            api_router="gongzhi.consult.api.router",
         )
     )

@@ -303,7 +303,8 @@ def test_decision_follows_vote_then_progress_and_feedback_on_the_ledger(world: W
         services.decision_progress(actor=worker, decision=decision, percent=30, note="倒退")
     services.decision_progress(actor=worker, decision=decision, percent=100, note="充电棚投入使用")
     decision = services.decision_publish_feedback(actor=worker, decision=decision, summary="充电棚已建成")
-    disclosure = Disclosure.objects.get(pk=decision.feedback_disclosure_id)
+    assert decision.feedback_disclosure is not None
+    disclosure = Disclosure.objects.get(pk=decision.feedback_disclosure.pk)
     assert "赞成 6" in disclosure.body and "充电棚投入使用" in disclosure.body
     with pytest.raises(Conflict):
         services.decision_publish_feedback(actor=worker, decision=decision, summary="再次")
