@@ -27,12 +27,18 @@ class AutonomyConfig(AppConfig):
             if policy.allows(viewer, "review_objection"):
                 for o in selectors.objections(viewer=viewer, open_only=True)[:20]:
                     items.append(
-                        WorkItem(f"积分异议复核：#{o.deduction_id}", reverse("autonomy:objection", args=[o.pk]), str(o.due_on))
+                        WorkItem(
+                            f"积分异议复核：#{o.deduction_id}",
+                            reverse("autonomy:objection", args=[o.pk]),
+                            str(o.due_on),
+                        )
                     )
             if policy.allows(viewer, "answer_inquiry"):
                 for i in selectors.inquiries(viewer=viewer, action="answer_inquiry", open_only=True)[:20]:
                     items.append(
-                        WorkItem(f"居务监督询问：{i.question[:30]}", reverse("autonomy:inquiry", args=[i.pk]), str(i.due_on))
+                        WorkItem(
+                            f"居务监督询问：{i.question[:30]}", reverse("autonomy:inquiry", args=[i.pk]), str(i.due_on)
+                        )
                     )
             if policy.allows(viewer, "review_filing"):
                 for v in selectors.filings_to_review(viewer=viewer)[:20]:
@@ -97,7 +103,7 @@ class AutonomyConfig(AppConfig):
                 tasks=work_items,
                 periodic=(Periodic("autonomy.daily", timedelta(hours=24), autonomy_daily),),
                 seed=seed_autonomy,
-                seed_order=70,
+                seed_order=80,
                 api_router="",
             )
         )

@@ -18,7 +18,7 @@ class Body(models.TextChoices):
     REPRESENTATIVES_MEETING = "representatives_meeting", _("居民代表会议")
 
 
-# ---- conventions and charters (R5.1) --------------------------------------------------------------------------------
+# ---- conventions and charters (R5.1) -------------------------------------------------------------------------------
 
 
 class Convention(models.Model):
@@ -28,11 +28,15 @@ class Convention(models.Model):
         CONVENTION = "convention", _("居民公约")
         CHARTER = "charter", _("居民自治章程")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("名称"), max_length=120)
-    created_by = models.ForeignKey(USER, verbose_name=_("起草人"), null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("起草人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -63,13 +67,17 @@ class ConventionVersion(models.Model):
         RECEIVED = "received", _("街道已备案，无异议")
         RETURNED = "returned", _("街道审查提出意见")
 
-    convention = models.ForeignKey(Convention, verbose_name=_("公约"), on_delete=models.CASCADE, related_name="versions")
+    convention = models.ForeignKey(
+        Convention, verbose_name=_("公约"), on_delete=models.CASCADE, related_name="versions"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     number = models.PositiveIntegerField(_("版本号"))
     body = models.TextField(_("正文"), max_length=40_000)
     change_note = models.CharField(_("修改说明"), max_length=500, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    drafted_by = models.ForeignKey(USER, verbose_name=_("起草人"), null=True, on_delete=models.PROTECT, related_name="+")
+    drafted_by = models.ForeignKey(
+        USER, verbose_name=_("起草人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     drafted_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
     comment_from = models.DateField(_("征求意见起始"), null=True, blank=True)
     comment_until = models.DateField(_("征求意见截止"), null=True, blank=True)
@@ -114,6 +122,9 @@ class ConventionComment(models.Model):
         verbose_name_plural = _("公约意见")
         ordering = ("version", "id")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class Acknowledgement(models.Model):
     """A resident has read the version in force (知晓确认)."""
@@ -130,8 +141,11 @@ class Acknowledgement(models.Model):
         verbose_name_plural = _("知晓确认")
         constraints = [models.UniqueConstraint(fields=["version", "user"], name="acknowledgement_once")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
-# ---- points (D11 积分制, R5.1) ----------------------------------------------------------------------------------------
+
+# ---- points (D11 积分制, R5.1) -------------------------------------------------------------------------------------
 
 
 class PointsRule(models.Model):
@@ -176,7 +190,9 @@ class PointsAccount(models.Model):
         REDEMPTION = "redemption", _("积分兑换账户")
         EXPIRY = "expiry", _("积分清零账户")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     resident = models.OneToOneField(
@@ -229,7 +245,9 @@ class PointsTransaction(models.Model):
         TRANSFER = "transfer", _("户内转赠")
         REVERSAL = "reversal", _("冲正")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     rule = models.ForeignKey(
@@ -270,6 +288,9 @@ class PointsEntry(models.Model):
         indexes = [models.Index(fields=["account", "-id"], name="points_entry_account")]
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="points_entry_nonzero")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class PointsObjection(models.Model):
     """异议: a resident contests a deduction; reviewed within a number of working days. An upheld objection reverses
@@ -306,11 +327,16 @@ class PointsObjection(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class RedemptionItem(models.Model):
     """兑换目录: what points buy, and who pays for it (资金来源 must be named)."""
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     name = models.CharField(_("兑换物品/服务"), max_length=120)
     cost = models.PositiveIntegerField(_("所需积分"))
@@ -339,8 +365,11 @@ class Redemption(models.Model):
         verbose_name = _("兑换记录")
         verbose_name_plural = _("兑换记录")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
-# ---- supervision committee (R5.3) -----------------------------------------------------------------------------------
+
+# ---- supervision committee (R5.3) ----------------------------------------------------------------------------------
 
 
 class DeclaredRelative(models.Model):
@@ -355,12 +384,18 @@ class DeclaredRelative(models.Model):
         GRANDPARENT = "grandparent", _("祖父母、外祖父母")
         GRANDCHILD = "grandchild", _("孙子女、外孙子女")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     person = models.ForeignKey("residents.Resident", verbose_name=_("居民"), on_delete=models.CASCADE, related_name="+")
-    relative = models.ForeignKey("residents.Resident", verbose_name=_("亲属"), on_delete=models.CASCADE, related_name="+")
+    relative = models.ForeignKey(
+        "residents.Resident", verbose_name=_("亲属"), on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("关系"), max_length=12, choices=Kind.choices)
-    declared_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+")
+    declared_by = models.ForeignKey(
+        USER, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     declared_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -372,11 +407,16 @@ class DeclaredRelative(models.Model):
         ]
         constraints = [models.UniqueConstraint(fields=["person", "relative"], name="declared_relative_once")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class SupervisionElection(models.Model):
     """The election of a 居务监督委员会 by the 居民会议 or 居民代表会议, for a term."""
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     body = models.CharField(_("选举机构"), max_length=24, choices=Body.choices)
     held_on = models.DateField(_("选举日期"))
@@ -384,13 +424,18 @@ class SupervisionElection(models.Model):
     term_end = models.DateField(_("任期届满"))
     minutes = models.TextField(_("选举记录"), max_length=4000)
     vote_ref = models.CharField(_("表决记录"), max_length=64, blank=True)
-    recorded_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("居务监督委员会选举")
         verbose_name_plural = _("居务监督委员会选举")
         ordering = ("scope_path", "-held_on")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class SupervisionMember(models.Model):
@@ -403,9 +448,13 @@ class SupervisionMember(models.Model):
     election = models.ForeignKey(
         SupervisionElection, verbose_name=_("选举"), on_delete=models.PROTECT, related_name="members"
     )
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
-    resident = models.ForeignKey("residents.Resident", verbose_name=_("居民"), on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        "residents.Resident", verbose_name=_("居民"), on_delete=models.PROTECT, related_name="+"
+    )
     account = models.ForeignKey(
         USER, verbose_name=_("账号"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -420,6 +469,9 @@ class SupervisionMember(models.Model):
         ordering = ("scope_path", "-term_start", "position", "id")
         constraints = [models.UniqueConstraint(fields=["election", "resident"], name="supervision_member_once")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class FinanceRecord(models.Model):
     """居务收支: a simple income/expense record of the residents' committee, open to the supervision committee."""
@@ -428,7 +480,9 @@ class FinanceRecord(models.Model):
         INCOME = "income", _("收入")
         EXPENSE = "expense", _("支出")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     occurred_on = models.DateField(_("日期"))
     direction = models.CharField(_("收支"), max_length=8, choices=Direction.choices)
@@ -436,7 +490,9 @@ class FinanceRecord(models.Model):
     purpose = models.CharField(_("事由"), max_length=200)
     counterparty = models.CharField(_("对方单位/个人"), max_length=120, blank=True)
     voucher_no = models.CharField(_("凭证号"), max_length=40, blank=True)
-    recorded_by = models.ForeignKey(USER, verbose_name=_("记账人"), null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("记账人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -445,6 +501,9 @@ class FinanceRecord(models.Model):
         ordering = ("-occurred_on", "-id")
         indexes = [models.Index(fields=["scope_path", "-occurred_on"], name="finance_scope_date")]
         constraints = [models.CheckConstraint(condition=models.Q(amount_yuan__gt=0), name="finance_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class SupervisionRequest(models.Model):
@@ -455,7 +514,9 @@ class SupervisionRequest(models.Model):
         ACCEPTED = "accepted", _("已立项监督")
         DECLINED = "declined", _("不予立项")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     filed_by = models.ForeignKey(USER, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(_("事项"), max_length=200)
@@ -469,6 +530,9 @@ class SupervisionRequest(models.Model):
         verbose_name_plural = _("居民监督申请")
         ordering = ("-id",)
         indexes = [models.Index(fields=["scope_path", "status"], name="supervision_request_scope")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class SupervisionItem(models.Model):
@@ -484,13 +548,20 @@ class SupervisionItem(models.Model):
         OPEN = "open", _("监督中")
         CONCLUDED = "concluded", _("已形成监督意见")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     area = models.CharField(_("监督内容"), max_length=12, choices=Area.choices)
     title = models.CharField(_("事项"), max_length=200)
     description = models.TextField(_("说明"), max_length=4000)
     request = models.OneToOneField(
-        SupervisionRequest, verbose_name=_("居民申请"), null=True, blank=True, on_delete=models.PROTECT, related_name="item"
+        SupervisionRequest,
+        verbose_name=_("居民申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="item",
     )
     opened_by = models.ForeignKey(USER, verbose_name=_("立项人"), on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(_("立项日期"))
@@ -513,7 +584,9 @@ class Finding(models.Model):
         NO_ISSUE = "no_issue", _("未发现问题")
         ISSUE = "issue", _("发现问题，需整改")
 
-    item = models.ForeignKey(SupervisionItem, verbose_name=_("监督事项"), on_delete=models.PROTECT, related_name="findings")
+    item = models.ForeignKey(
+        SupervisionItem, verbose_name=_("监督事项"), on_delete=models.PROTECT, related_name="findings"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     conclusion = models.CharField(_("结论"), max_length=10, choices=Conclusion.choices)
     text = models.TextField(_("监督意见"), max_length=8000)
@@ -527,6 +600,9 @@ class Finding(models.Model):
         verbose_name_plural = _("监督意见")
         ordering = ("-id",)
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
 
 class Inquiry(models.Model):
     """询问/质询 of the residents' committee with a reply deadline in working days; answered late or not at all is
@@ -536,10 +612,17 @@ class Inquiry(models.Model):
         OPEN = "open", _("待答复")
         ANSWERED = "answered", _("已答复")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     item = models.ForeignKey(
-        SupervisionItem, verbose_name=_("监督事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="inquiries"
+        SupervisionItem,
+        verbose_name=_("监督事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inquiries",
     )
     question = models.TextField(_("询问内容"), max_length=4000)
     asked_by = models.ForeignKey(USER, verbose_name=_("询问人"), on_delete=models.PROTECT, related_name="+")
@@ -559,8 +642,11 @@ class Inquiry(models.Model):
         ordering = ("due_on", "id")
         indexes = [models.Index(fields=["status", "due_on"], name="inquiry_status_due")]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
-# ---- culture and 文明家庭 (R7.1, R7.2) -------------------------------------------------------------------------------
+
+# ---- culture and 文明家庭 (R7.1, R7.2) -----------------------------------------------------------------------------
 
 
 class Activity(models.Model):
@@ -572,7 +658,9 @@ class Activity(models.Model):
         CULTURE = "culture", _("文体活动")
         LEGAL = "legal", _("法治宣传")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("活动名称"), max_length=120)
@@ -602,7 +690,9 @@ class FamilySelection(models.Model):
         PUBLICITY = "publicity", _("公示中")
         CONCLUDED = "concluded", _("已公布结果")
 
-    community = models.ForeignKey("territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "territory.Division", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+"
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     year = models.PositiveIntegerField(_("年度"))
     title = models.CharField(_("名称"), max_length=120)
@@ -635,7 +725,9 @@ class FamilyNomination(models.Model):
         FamilySelection, verbose_name=_("评选"), on_delete=models.CASCADE, related_name="nominations"
     )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
-    household = models.ForeignKey("residents.Household", verbose_name=_("家庭"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "residents.Household", verbose_name=_("家庭"), on_delete=models.PROTECT, related_name="+"
+    )
     family_name = models.CharField(_("家庭名称"), max_length=60)
     deeds = models.TextField(_("主要事迹"), max_length=4000)
     nominated_by = models.ForeignKey(USER, verbose_name=_("推荐人"), on_delete=models.PROTECT, related_name="+")
@@ -647,6 +739,9 @@ class FamilyNomination(models.Model):
         verbose_name_plural = _("文明家庭推荐")
         ordering = ("selection", "id")
         constraints = [models.UniqueConstraint(fields=["selection", "household"], name="family_nomination_once")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 class FamilyObjection(models.Model):
@@ -669,3 +764,6 @@ class FamilyObjection(models.Model):
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
         ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"

@@ -107,7 +107,9 @@ def rules_in_force(*, viewer: Any, action: str = "manage_points") -> QuerySet[Po
 
 
 def rule_get(*, viewer: Any, pk: int) -> PointsRule:
-    return policy.get(viewer, "manage_points", PointsRule.objects.select_related("version", "version__convention"), pk=pk)
+    return policy.get(
+        viewer, "manage_points", PointsRule.objects.select_related("version", "version__convention"), pk=pk
+    )
 
 
 def balance_of(account: PointsAccount) -> int:
@@ -193,7 +195,7 @@ def catalogue_item(*, viewer: Any, pk: int, action: str = "view_catalogue") -> R
     return policy.get(viewer, action, RedemptionItem.objects.all(), pk=pk)
 
 
-# ---- supervision ------------------------------------------------------------------------------------------------------
+# ---- supervision ---------------------------------------------------------------------------------------------------
 
 
 def members(*, viewer: Any, current_only: bool = True) -> QuerySet[SupervisionMember]:
@@ -207,7 +209,9 @@ def members(*, viewer: Any, current_only: bool = True) -> QuerySet[SupervisionMe
 
 
 def items(*, viewer: Any) -> QuerySet[SupervisionItem]:
-    return policy.visible(viewer, "view_supervision", SupervisionItem.objects.select_related("community")).order_by("-id")
+    return policy.visible(viewer, "view_supervision", SupervisionItem.objects.select_related("community")).order_by(
+        "-id"
+    )
 
 
 def item_get(*, viewer: Any, pk: int) -> SupervisionItem:
@@ -230,7 +234,9 @@ def inquiries(*, viewer: Any, action: str = "view_supervision", open_only: bool 
 
 
 def inquiry_get(*, viewer: Any, pk: int) -> Inquiry:
-    return policy.get(viewer, "view_supervision", Inquiry.objects.select_related("item", "asked_by", "answered_by"), pk=pk)
+    return policy.get(
+        viewer, "view_supervision", Inquiry.objects.select_related("item", "asked_by", "answered_by"), pk=pk
+    )
 
 
 def requests(*, viewer: Any, open_only: bool = False) -> QuerySet[SupervisionRequest]:
@@ -256,7 +262,7 @@ def finance(*, viewer: Any) -> QuerySet[FinanceRecord]:
     return policy.visible(viewer, "view_finance", FinanceRecord.objects.all()).order_by("-occurred_on", "-id")
 
 
-# ---- culture ----------------------------------------------------------------------------------------------------------
+# ---- culture -------------------------------------------------------------------------------------------------------
 
 
 def activities(*, viewer: Any) -> QuerySet[Activity]:

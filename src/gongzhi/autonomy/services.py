@@ -19,7 +19,6 @@ from django.utils.translation import gettext_noop
 
 from gongzhi.core.actors import SYSTEM, is_system
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from gongzhi.core.policy import grants_of
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import within
 from gongzhi.ledger.models import Disclosure
@@ -115,7 +114,7 @@ def my_resident(actor: Any) -> Resident:
     return record
 
 
-# ---- conventions and charters (R5.1) --------------------------------------------------------------------------------
+# ---- conventions and charters (R5.1) -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -151,7 +150,11 @@ def version_draft(*, actor: Any, convention: Convention, body: str, change_note:
     _require(actor, "draft_convention", convention.scope_path)
     Convention.objects.select_for_update().get(pk=convention.pk)
     latest = convention.versions.order_by("-number").first()
-    open_statuses = (ConventionVersion.Status.DRAFT, ConventionVersion.Status.COMMENTING, ConventionVersion.Status.VOTING)
+    open_statuses = (
+        ConventionVersion.Status.DRAFT,
+        ConventionVersion.Status.COMMENTING,
+        ConventionVersion.Status.VOTING,
+    )
     if convention.versions.filter(status__in=open_statuses).exists():
         raise Conflict(_("已有一个正在起草、征求意见或表决的版本。"))
     version = ConventionVersion.objects.create(
@@ -174,7 +177,10 @@ def version_draft(*, actor: Any, convention: Convention, body: str, change_note:
                 text=rule.text,
             )
     events.record(
-        events.CONVENTION_DRAFTED, actor=actor, target=version, after={"title": convention.title, "number": version.number}
+        events.CONVENTION_DRAFTED,
+        actor=actor,
+        target=version,
+        after={"title": convention.title, "number": version.number},
     )
     return version
 
@@ -271,13 +277,18 @@ def rule_add(
         version=locked, scope_path=locked.scope_path, code=code, kind=kind, title=title, points=points, text=text
     )
     events.record(
-        events.RULE_ADDED, actor=actor, target=rule, after={"code": code, "kind": kind, "points": points, "v": locked.pk}
+        events.RULE_ADDED,
+        actor=actor,
+        target=rule,
+        after={"code": code, "kind": kind, "points": points, "v": locked.pk},
     )
     return rule
 
 
 @transaction.atomic
-def comment_open(*, actor: Any, version: ConventionVersion, working_days: int = 10, today: date | None = None) -> ConventionVersion:
+def comment_open(
+    *, actor: Any, version: ConventionVersion, working_days: int = 10, today: date | None = None
+) -> ConventionVersion:
     """征求意见: the draft is open for residents' comments for a number of working days."""
     _require(actor, "draft_convention", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
@@ -299,7 +310,11 @@ def comment_add(*, actor: Any, version: ConventionVersion, body: str, today: dat
     _require(actor, "comment_convention", version.scope_path)
     version = ConventionVersion.objects.get(pk=version.pk)
     day = _today(today)
-    if version.status != ConventionVersion.Status.COMMENTING or not version.comment_until or day > version.comment_until:
+    if (
+        version.status != ConventionVersion.Status.COMMENTING
+        or not version.comment_until
+        or day > version.comment_until
+    ):
         raise Conflict(_("该版本不在征求意见期内。"))
     comment = ConventionComment.objects.create(
         version=version, scope_path=version.scope_path, author=actor, body=_text(body, "body", _("意见"), 2000)
@@ -320,7 +335,9 @@ def version_subject(version: ConventionVersion) -> tuple[str, str]:
 
 
 @transaction.atomic
-def version_link_vote(*, actor: Any, version: ConventionVersion, vote: Any, today: date | None = None) -> ConventionVersion:
+def version_link_vote(
+    *, actor: Any, version: ConventionVersion, vote: Any, today: date | None = None
+) -> ConventionVersion:
     """表决: after the comment period the version goes to a 居民会议 or 居民代表会议 vote held in consult. The vote
     must be about this version, in this community, and have a quorum (参加人数要求)."""
     _require(actor, "draft_convention", version.scope_path)
@@ -334,12 +351,15 @@ def version_link_vote(*, actor: Any, version: ConventionVersion, vote: Any, toda
         raise ServiceError(_("该表决不是针对本公约版本的。"), fields={"vote": _("表决事项不符")})
     if vote.quorum == Vote.Quorum.NONE:
         raise ServiceError(
-            _("居民公约须由居民会议或居民代表会议表决，表决必须设定参加人数要求。"), fields={"vote": _("未设参加人数要求")}
+            _("居民公约须由居民会议或居民代表会议表决，表决必须设定参加人数要求。"),
+            fields={"vote": _("未设参加人数要求")},
         )
     if vote.status == Vote.Status.CANCELLED:
         raise Conflict(_("该表决已取消。"))
     locked.vote_ref = str(vote.pk)
-    locked.body_type = Body.REPRESENTATIVES_MEETING if vote.method == Vote.Method.REPRESENTATIVE else Body.RESIDENTS_MEETING
+    locked.body_type = (
+        Body.REPRESENTATIVES_MEETING if vote.method == Vote.Method.REPRESENTATIVE else Body.RESIDENTS_MEETING
+    )
     locked.status = ConventionVersion.Status.VOTING
     locked.save(update_fields=["vote_ref", "body_type", "status"])
     events.record(events.CONVENTION_VOTE_LINKED, actor=actor, target=locked, after={"vote": vote.pk})
@@ -378,7 +398,9 @@ def version_put_to_vote(
             raise Conflict(_("征求意见期尚未结束（至 %(d)s）。") % {"d": version.comment_until})
         vote = consult.vote_open(
             actor=actor,
-            meeting_or_scope=meeting if meeting is not None else Division.objects.get(pk=version.convention.community_id),
+            meeting_or_scope=meeting
+            if meeting is not None
+            else Division.objects.get(pk=version.convention.community_id),
             question=_("是否通过《%(t)s》（第%(n)s版）") % {"t": version.convention.title, "n": version.number},
             method=method,
             electorate=electorate,
@@ -488,8 +510,10 @@ def version_publish(*, actor: Any, version: ConventionVersion, today: date | Non
     """公布施行: an adopted and filed version comes into force through the ledger's disclosure; the version in force
     before it is superseded (its rules stop applying)."""
     _require(actor, "draft_convention", version.scope_path)
-    locked = ConventionVersion.objects.select_for_update().select_related("convention", "convention__community").get(
-        pk=version.pk
+    locked = (
+        ConventionVersion.objects.select_for_update()
+        .select_related("convention", "convention__community")
+        .get(pk=version.pk)
     )
     if locked.status != ConventionVersion.Status.ADOPTED:
         raise Conflict(_("只有表决通过的版本可以公布施行。"))
@@ -541,7 +565,7 @@ def acknowledge(*, actor: Any, version: ConventionVersion) -> Acknowledgement:
     return ack
 
 
-# ---- the points ledger (D11) ----------------------------------------------------------------------------------------
+# ---- the points ledger (D11) ---------------------------------------------------------------------------------------
 
 
 def _system_account(community: Division, kind: str) -> PointsAccount:
@@ -621,7 +645,9 @@ def _post(
         note=note.strip()[:500],
         reverses=reverses,
     )
-    PointsEntry.objects.bulk_create([PointsEntry(transaction=tx, account=leg.account, amount=leg.amount) for leg in legs])
+    PointsEntry.objects.bulk_create(
+        [PointsEntry(transaction=tx, account=leg.account, amount=leg.amount) for leg in legs]
+    )
     events.record(
         events.POINTS_POSTED,
         actor=actor,
@@ -725,10 +751,14 @@ def _reverse(*, actor: Any, tx: PointsTransaction, basis: str, note: str) -> Poi
 def _owner_of(account: PointsAccount) -> set[int]:
     """Accounts (user ids) that may act for a points account: the resident, or a household's head and members."""
     if account.resident_id:
-        return {uid for uid in Resident.objects.filter(pk=account.resident_id).values_list("account_id", flat=True) if uid}
+        return {
+            uid for uid in Resident.objects.filter(pk=account.resident_id).values_list("account_id", flat=True) if uid
+        }
     if account.household_id:
         return {
-            uid for uid in Resident.objects.filter(household_id=account.household_id).values_list("account_id", flat=True) if uid
+            uid
+            for uid in Resident.objects.filter(household_id=account.household_id).values_list("account_id", flat=True)
+            if uid
         }
     return set()
 
@@ -859,7 +889,9 @@ def redeem(*, actor: Any, item: RedemptionItem, account: PointsAccount | None = 
 
 
 @transaction.atomic
-def transfer(*, actor: Any, source: PointsAccount, target: PointsAccount, amount: int, note: str = "") -> PointsTransaction:
+def transfer(
+    *, actor: Any, source: PointsAccount, target: PointsAccount, amount: int, note: str = ""
+) -> PointsTransaction:
     """户内转赠: points move only within one household (between its members and the household account)."""
     if not isinstance(amount, int) or amount < 1:
         raise ServiceError(_("转赠分值应为正整数。"), fields={"amount": _("正整数")})
@@ -907,9 +939,13 @@ def points_expire(*, today: date | None = None, accounts: Iterable[PointsAccount
     account. Idempotent (a second run finds nothing left to expire)."""
     day = _today(today)
     count = 0
-    holders = accounts if accounts is not None else PointsAccount.objects.filter(
-        kind__in=[PointsAccount.Kind.RESIDENT, PointsAccount.Kind.HOUSEHOLD]
-    ).iterator()
+    holders = (
+        accounts
+        if accounts is not None
+        else PointsAccount.objects.filter(
+            kind__in=[PointsAccount.Kind.RESIDENT, PointsAccount.Kind.HOUSEHOLD]
+        ).iterator()
+    )
     for account in holders:
         with transaction.atomic():
             locked = PointsAccount.objects.select_for_update().get(pk=account.pk)
@@ -929,7 +965,7 @@ def points_expire(*, today: date | None = None, accounts: Iterable[PointsAccount
     return count
 
 
-# ---- supervision committee (R5.3) -----------------------------------------------------------------------------------
+# ---- supervision committee (R5.3) ----------------------------------------------------------------------------------
 
 CLOSE_HOUSEHOLD_RELATIONS = {
     Relation.HEAD,
@@ -974,9 +1010,7 @@ def supervision_conflict(resident: Resident, community: Division, *, on: date) -
     """R5.3: residents' committee members and their close relatives may not serve on the supervision committee."""
     members = committee_members(community, on=on)
     if resident.account_id and any(user.pk == resident.account_id for user, _record in members):
-        return str(
-            _("%(name)s 是本社区居民委员会成员，不得兼任居务监督委员会成员。") % {"name": resident.name}
-        )
+        return str(_("%(name)s 是本社区居民委员会成员，不得兼任居务监督委员会成员。") % {"name": resident.name})
     relatives = close_relatives(resident)
     for user, record in members:
         if record is not None and record.pk in relatives:
@@ -1041,7 +1075,8 @@ def election_record(
     for candidate in members:
         if candidate.resident.community_id != community.pk:
             raise ServiceError(
-                _("%(name)s 不是本社区居民。") % {"name": candidate.resident.name}, fields={"members": _("不是本社区居民")}
+                _("%(name)s 不是本社区居民。") % {"name": candidate.resident.name},
+                fields={"members": _("不是本社区居民")},
             )
         if candidate.resident.pk in seen:
             raise ServiceError(_("成员重复。"), fields={"members": _("重复")})
@@ -1077,9 +1112,12 @@ def election_record(
             term_end=term_end,
         )
         user = candidate.resident.account
-        if user is not None and not RoleAssignment.objects.filter(
-            user=user, role=Role.SUPERVISION_MEMBER, division=community, starts_on=term_start
-        ).exists():
+        if (
+            user is not None
+            and not RoleAssignment.objects.filter(
+                user=user, role=Role.SUPERVISION_MEMBER, division=community, starts_on=term_start
+            ).exists()
+        ):
             # The election is the authority for this grant: the role ends with the term.
             role_assign(
                 actor=SYSTEM,
@@ -1156,7 +1194,12 @@ def request_file(*, actor: Any, subject: str, details: str, today: date | None =
 
 @transaction.atomic
 def request_handle(
-    *, actor: Any, request: SupervisionRequest, accept: bool, response: str, area: str = SupervisionItem.Area.OTHER,
+    *,
+    actor: Any,
+    request: SupervisionRequest,
+    accept: bool,
+    response: str,
+    area: str = SupervisionItem.Area.OTHER,
     today: date | None = None,
 ) -> SupervisionRequest:
     _require(actor, "supervise", request.scope_path)
@@ -1290,9 +1333,7 @@ def inquiry_answer(*, actor: Any, inquiry: Inquiry, answer: str, today: date | N
     if day > locked.due_on:
         locked.overdue = True
     locked.save(update_fields=["answer", "answered_by", "answered_on", "status", "overdue"])
-    events.record(
-        events.INQUIRY_ANSWERED, actor=actor, target=locked, after={"on": str(day), "late": locked.overdue}
-    )
+    events.record(events.INQUIRY_ANSWERED, actor=actor, target=locked, after={"on": str(day), "late": locked.overdue})
     return locked
 
 
@@ -1304,7 +1345,9 @@ def inquiries_mark_overdue(*, today: date | None = None) -> int:
         with transaction.atomic():
             updated = Inquiry.objects.filter(pk=inquiry.pk, overdue=False).update(overdue=True)
             if updated:
-                events.record(events.INQUIRY_OVERDUE, actor=SYSTEM, target=inquiry, after={"due_on": str(inquiry.due_on)})
+                events.record(
+                    events.INQUIRY_OVERDUE, actor=SYSTEM, target=inquiry, after={"due_on": str(inquiry.due_on)}
+                )
                 count += 1
     return count
 
@@ -1346,7 +1389,7 @@ def correction_from_finding(
     return order
 
 
-# ---- culture and 文明家庭 (R7.1, R7.2) -------------------------------------------------------------------------------
+# ---- culture and 文明家庭 (R7.1, R7.2) -----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -1472,7 +1515,11 @@ def nomination_review(*, actor: Any, nomination: FamilyNomination, shortlist: bo
 
 @transaction.atomic
 def publicity_start(
-    *, actor: Any, selection: FamilySelection, working_days: int = FAMILY_PUBLICITY_WORKING_DAYS, today: date | None = None
+    *,
+    actor: Any,
+    selection: FamilySelection,
+    working_days: int = FAMILY_PUBLICITY_WORKING_DAYS,
+    today: date | None = None,
 ) -> FamilySelection:
     """公示: the shortlisted families are shown to residents, who may object until the end of the period."""
     _require(actor, "manage_culture", selection.scope_path)
@@ -1551,7 +1598,10 @@ def selection_conclude(*, actor: Any, selection: FamilySelection, today: date | 
     FamilyNomination.objects.filter(pk__in=[n.pk for n in winners]).update(status=FamilyNomination.Status.SELECTED)
     community = locked.community
     body = "\n".join(
-        [str(_("经推荐、审核和公示（%(a)s 至 %(b)s），以下家庭当选：")) % {"a": locked.publicity_from, "b": locked.publicity_until}]
+        [
+            str(_("经推荐、审核和公示（%(a)s 至 %(b)s），以下家庭当选："))
+            % {"a": locked.publicity_from, "b": locked.publicity_until}
+        ]
         + [f"{i}. {n.family_name}：{n.deeds}" for i, n in enumerate(winners, 1)]
     )
     disclosure = disclosure_publish(

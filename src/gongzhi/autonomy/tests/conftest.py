@@ -1,4 +1,5 @@
-"""A community of 旌阳街道 with its demo residents, and a 居民公约 adopted through consult's vote, filed and in force."""
+"""A community of 旌阳街道 with its demo residents, and a 居民公约 adopted through consult's vote, filed and
+in force."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -85,7 +86,12 @@ def world(deyang: None, user_named: Callable[[str], Any]) -> World:
         actor=worker, version=version, code="JF-01", kind="award", title="参加社区志愿服务每小时", points=1
     )
     deduction = services.rule_add(
-        actor=worker, version=version, code="KF-01", kind="deduction", title="高空抛物经查实", points=5,
+        actor=worker,
+        version=version,
+        code="KF-01",
+        kind="deduction",
+        title="高空抛物经查实",
+        points=5,
         text="经网格员核实并告知本人后扣分",
     )
     version = adopt(version, worker=worker, voters=[user_named("resident"), user_named("household_head")])

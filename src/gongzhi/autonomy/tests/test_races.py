@@ -24,7 +24,12 @@ def test_concurrent_redemptions_never_overdraw_the_balance(world: World) -> None
     for _i in range(7):
         services.points_apply(actor=worker, rule=world.award, resident=world.granny, note="志愿服务 1 小时")
     item = services.catalogue_save(
-        actor=worker, community=world.community, name="洗衣液一瓶", cost=5, funding_source="共建单位德阳市某超市捐赠", stock=10
+        actor=worker,
+        community=world.community,
+        name="洗衣液一瓶",
+        cost=5,
+        funding_source="共建单位德阳市某超市捐赠",
+        stock=10,
     )
     account = services.account_of_resident(world.granny)
     threads_count = 4

@@ -40,12 +40,17 @@ from .conftest import CONVENTION_BODY, TODAY, World, adopt, at
 pytestmark = pytest.mark.django_db
 
 
-def person(world: World, name: str, *, household: Any = None, relation: str = "other", born: date = date(1975, 1, 1)) -> Resident:
+def person(
+    world: World, name: str, *, household: Any = None, relation: str = "other", born: date = date(1975, 1, 1)
+) -> Resident:
     rng = random.Random(name)
     place = residents.place_of(world.community)
     if household is None:
         household = residents.household_create(
-            actor=SYSTEM, place=place, household_no=f"H-T-{abs(hash(name)) % 10**8}", address="德阳市旌阳区岷江西路 8 号"
+            actor=SYSTEM,
+            place=place,
+            household_no=f"H-T-{abs(hash(name)) % 10**8}",
+            address="德阳市旌阳区岷江西路 8 号",
         )
         relation = "head"
     return residents.resident_register(
@@ -59,6 +64,11 @@ def person(world: World, name: str, *, household: Any = None, relation: str = "o
     )
 
 
+def household_of(resident: Resident) -> Any:
+    assert resident.household is not None
+    return resident.household
+
+
 def check_double_entry() -> None:
     """Every transaction's entries sum to zero, and so does the whole ledger."""
     for tx in PointsTransaction.objects.all():
@@ -67,7 +77,7 @@ def check_double_entry() -> None:
     assert (PointsEntry.objects.aggregate(t=Sum("amount"))["t"] or 0) == 0
 
 
-# ---- conventions ------------------------------------------------------------------------------------------------------
+# ---- conventions ---------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.clause("R5.1")
@@ -75,12 +85,14 @@ def test_a_convention_is_adopted_by_vote_filed_and_published_on_the_ledger(world
     version = world.version
     assert version.status == ConventionVersion.Status.IN_FORCE and version.body_type == "residents_meeting"
     assert "通过" in version.vote_summary and version.filing == ConventionVersion.Filing.SUBMITTED
-    disclosure = Disclosure.objects.get(pk=version.disclosure_id)
+    disclosure = Disclosure.objects.get(pk=version.disclosure_id or 0)
     assert "KF-01 高空抛物经查实（-5）" in disclosure.body and disclosure.source_id == str(version.pk)
     vote = services.linked_vote(version)
     assert vote.quorum == Vote.Quorum.HALF and vote.subject_id == str(version.pk)
     # the street office records receipt of the filing
-    reviewed = services.filing_review(actor=world.user("street_official"), version=version, accepted=True, note="无异议")
+    reviewed = services.filing_review(
+        actor=world.user("street_official"), version=version, accepted=True, note="无异议"
+    )
     assert reviewed.filing == ConventionVersion.Filing.RECEIVED
     ack = services.acknowledge(actor=world.user("resident"), version=version)
     assert services.acknowledge(actor=world.user("resident"), version=version).pk == ack.pk
@@ -109,7 +121,9 @@ def test_a_revision_is_commented_diffed_and_supersedes_the_old_version(world: Wo
         services.comment_add(actor=worker, version=v2, body="…", today=TODAY)
     v2 = ConventionVersion.objects.get(pk=v2.pk)
     with pytest.raises(Conflict):  # the comment period has not ended
-        services.version_put_to_vote(actor=worker, version=v2, closes_at=at(date(2026, 3, 4), 18), now=at(date(2026, 3, 4), 9))
+        services.version_put_to_vote(
+            actor=worker, version=v2, closes_at=at(date(2026, 3, 4), 18), now=at(date(2026, 3, 4), 9)
+        )
     v2.status = ConventionVersion.Status.DRAFT  # (reset the state only to reuse the full path helper)
     v2.save(update_fields=["status"])
     adopted = adopt(v2, worker=worker, voters=[world.user("resident"), world.user("household_head")])
@@ -127,7 +141,9 @@ def test_a_revision_is_commented_diffed_and_supersedes_the_old_version(world: Wo
 @pytest.mark.clause("R5.1")
 def test_a_failed_vote_does_not_adopt_and_a_vote_without_quorum_is_refused(world: World) -> None:
     worker = world.user("worker")
-    v2 = services.version_draft(actor=worker, convention=world.version.convention, body="第一条 修改稿。", change_note="精简")
+    v2 = services.version_draft(
+        actor=worker, convention=world.version.convention, body="第一条 修改稿。", change_note="精简"
+    )
     rejected = adopt(v2, worker=worker, voters=[world.user("resident"), world.user("household_head")], yes=False)
     assert rejected.status == ConventionVersion.Status.REJECTED and rejected.adopted_on is None
     with pytest.raises(Conflict):
@@ -135,7 +151,9 @@ def test_a_failed_vote_does_not_adopt_and_a_vote_without_quorum_is_refused(world
     with pytest.raises(Conflict):
         services.version_publish(actor=worker, version=rejected)
     assert ConventionVersion.objects.get(pk=world.version.pk).status == ConventionVersion.Status.IN_FORCE
-    v3 = services.version_draft(actor=worker, convention=world.version.convention, body="第一条 第三稿。", change_note="再改")
+    v3 = services.version_draft(
+        actor=worker, convention=world.version.convention, body="第一条 第三稿。", change_note="再改"
+    )
     services.comment_open(actor=worker, version=v3, working_days=3, today=TODAY)
     no_quorum = consult.vote_open(
         actor=worker,
@@ -155,7 +173,9 @@ def test_a_failed_vote_does_not_adopt_and_a_vote_without_quorum_is_refused(world
 @pytest.mark.clause("R5.1")
 def test_publication_needs_the_filing_and_the_vote_must_be_closed(world: World) -> None:
     worker = world.user("worker")
-    v2 = services.version_draft(actor=worker, convention=world.version.convention, body="第一条 新稿。", change_note="改")
+    v2 = services.version_draft(
+        actor=worker, convention=world.version.convention, body="第一条 新稿。", change_note="改"
+    )
     services.comment_open(actor=worker, version=v2, working_days=3, today=TODAY)
     v2 = services.version_put_to_vote(
         actor=worker, version=v2, closes_at=at(date(2026, 3, 10), 18), now=at(date(2026, 3, 10), 9)
@@ -172,12 +192,14 @@ def test_publication_needs_the_filing_and_the_vote_must_be_closed(world: World) 
         services.version_publish(actor=worker, version=v2)
     assert unfiled.value.code == "not_filed"
     services.filing_submit(actor=worker, version=v2)
-    services.filing_review(actor=world.user("street_official"), version=v2, accepted=False, note="第一条与上位法表述不一致")
+    services.filing_review(
+        actor=world.user("street_official"), version=v2, accepted=False, note="第一条与上位法表述不一致"
+    )
     with pytest.raises(Conflict):
         services.version_publish(actor=worker, version=v2)
 
 
-# ---- points --------------------------------------------------------------------------------------------------------------
+# ---- points --------------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.clause("D11")
@@ -186,13 +208,13 @@ def test_double_entry_invariants_and_derived_balances(world: World) -> None:
     worker = world.user("worker")
     services.points_apply(actor=worker, rule=world.award, resident=world.granny, note="志愿服务 1 小时")
     services.points_apply(actor=worker, rule=world.award, resident=world.granny, note="志愿服务 1 小时")
-    services.points_apply(actor=worker, rule=world.award, household=world.head.household, note="家庭志愿服务")
+    services.points_apply(actor=worker, rule=world.award, household=household_of(world.head), note="家庭志愿服务")
     services.points_apply(actor=worker, rule=world.deduction, resident=world.head, note="3 月 5 日高空抛物，网格员核实")
     check_double_entry()
     granny = services.account_of_resident(world.granny)
     head = services.account_of_resident(world.head)
     assert services.balance(granny) == 2 and services.balance(head) == -5
-    assert services.balance(services.account_of_household(world.head.household)) == 1
+    assert services.balance(services.account_of_household(household_of(world.head))) == 1
     for account in PointsAccount.objects.all():  # a balance is exactly the sum of its entries
         assert services.balance(account) == sum(account.entries.values_list("amount", flat=True))
     tx = PointsTransaction.objects.filter(kind="deduction").get()
@@ -216,7 +238,9 @@ def test_a_deduction_is_contested_and_reversed_by_a_compensating_transaction(wor
     assert services.balance(account) == -5
     with pytest.raises(NotFound):  # only the person deducted (or their household) may object
         services.objection_file(actor=world.user("resident"), deduction=deduction, reason="不是他")
-    objection = services.objection_file(actor=head_user, deduction=deduction, reason="当天不在家，有监控为证", today=TODAY)
+    objection = services.objection_file(
+        actor=head_user, deduction=deduction, reason="当天不在家，有监控为证", today=TODAY
+    )
     assert objection.due_on == WorkingCalendar().add_working_days(TODAY, services.OBJECTION_REVIEW_WORKING_DAYS)
     with pytest.raises(Conflict):
         services.objection_file(actor=head_user, deduction=deduction, reason="再提一次")
@@ -235,15 +259,21 @@ def test_a_deduction_is_contested_and_reversed_by_a_compensating_transaction(wor
 @pytest.mark.clause("R5.1")
 def test_a_rule_not_in_an_adopted_convention_is_refused(world: World) -> None:
     worker = world.user("worker")
-    draft = services.version_draft(actor=worker, convention=world.version.convention, body="第一条 草稿。", change_note="草稿")
-    draft_rule = services.rule_add(actor=worker, version=draft, code="KF-09", kind="deduction", title="乱停车", points=2)
+    draft = services.version_draft(
+        actor=worker, convention=world.version.convention, body="第一条 草稿。", change_note="草稿"
+    )
+    draft_rule = services.rule_add(
+        actor=worker, version=draft, code="KF-09", kind="deduction", title="乱停车", points=2
+    )
     before = services.balance(services.account_of_resident(world.head))
     with pytest.raises(Conflict) as refused:
         services.points_apply(actor=worker, rule=draft_rule, resident=world.head, note="乱停车")
     assert refused.value.code == "rule_not_in_force" and "起草中" in str(refused.value.message)
     assert services.balance(services.account_of_resident(world.head)) == before
     with pytest.raises(Conflict) as closed:  # rules change only through a new version
-        services.rule_add(actor=worker, version=world.version, code="KF-10", kind="deduction", title="乱扔垃圾", points=1)
+        services.rule_add(
+            actor=worker, version=world.version, code="KF-10", kind="deduction", title="乱扔垃圾", points=1
+        )
     assert closed.value.code == "rule_not_in_draft"
 
 
@@ -263,7 +293,9 @@ def test_a_rule_that_fines_or_restricts_public_services_is_refused(
     world: World, kind: str, title: str, text: str, term: str
 ) -> None:
     worker = world.user("worker")
-    draft = services.version_draft(actor=worker, convention=world.version.convention, body="第一条 草稿。", change_note="x")
+    draft = services.version_draft(
+        actor=worker, convention=world.version.convention, body="第一条 草稿。", change_note="x"
+    )
     with pytest.raises(ServiceError) as refused:
         services.rule_add(actor=worker, version=draft, code="KF-99", kind=kind, title=title, points=5, text=text)
     message = str(refused.value.message)
@@ -276,7 +308,9 @@ def test_a_rule_that_fines_or_restricts_public_services_is_refused(
 def test_redemption_transfer_and_expiry(world: World) -> None:
     worker = world.user("worker")
     with pytest.raises(ServiceError):  # the funding source must be named
-        services.catalogue_save(actor=worker, community=world.community, name="大米 5 斤", cost=5, funding_source="", stock=3)
+        services.catalogue_save(
+            actor=worker, community=world.community, name="大米 5 斤", cost=5, funding_source="", stock=3
+        )
     rice = services.catalogue_save(
         actor=worker, community=world.community, name="大米 5 斤", cost=5, funding_source="旌阳社区慈善基金", stock=1
     )
@@ -289,7 +323,13 @@ def test_redemption_transfer_and_expiry(world: World) -> None:
         services.redeem(actor=world.user("resident"), item=rice)
     assert gone.value.code == "out_of_stock"
     rice = services.catalogue_save(
-        actor=worker, community=world.community, name="大米 5 斤", cost=5, funding_source="旌阳社区慈善基金", stock=5, item=rice
+        actor=worker,
+        community=world.community,
+        name="大米 5 斤",
+        cost=5,
+        funding_source="旌阳社区慈善基金",
+        stock=5,
+        item=rice,
     )
     with pytest.raises(Conflict) as poor:
         services.redeem(actor=world.user("resident"), item=rice)
@@ -297,7 +337,7 @@ def test_redemption_transfer_and_expiry(world: World) -> None:
     # transfer within the household only
     services.points_apply(actor=worker, rule=world.award, resident=world.head, note="志愿服务")
     head_account = services.account_of_resident(world.head)
-    household_account = services.account_of_household(world.head.household)
+    household_account = services.account_of_household(household_of(world.head))
     services.transfer(actor=world.user("household_head"), source=head_account, target=household_account, amount=1)
     assert services.balance(household_account) == 1 and services.balance(head_account) == 0
     with pytest.raises(Forbidden):
@@ -317,7 +357,7 @@ def test_redemption_transfer_and_expiry(world: World) -> None:
     check_double_entry()
 
 
-# ---- supervision committee ----------------------------------------------------------------------------------------------
+# ---- supervision committee -----------------------------------------------------------------------------------------
 
 
 def committee_member_with_family(world: World) -> tuple[Resident, Resident]:
@@ -381,15 +421,22 @@ def test_an_elected_member_gets_the_supervision_role_for_the_term(world: World) 
 def test_an_inquiry_answered_late_is_flagged_overdue(world: World) -> None:
     supervisor, worker = world.user("supervisor"), world.user("worker")
     inquiry = services.inquiry_ask(
-        actor=supervisor, community=world.community, question="三月份公益性岗位补贴发放明细为何未公开？", working_days=3,
+        actor=supervisor,
+        community=world.community,
+        question="三月份公益性岗位补贴发放明细为何未公开？",
+        working_days=3,
         today=TODAY,
     )
     assert inquiry.due_on == date(2026, 3, 5)
-    on_time = services.inquiry_ask(actor=supervisor, community=world.community, question="活动室开放时间？", today=TODAY)
+    on_time = services.inquiry_ask(
+        actor=supervisor, community=world.community, question="活动室开放时间？", today=TODAY
+    )
     assert services.inquiries_mark_overdue(today=date(2026, 3, 5)) == 0
     assert services.inquiries_mark_overdue(today=date(2026, 3, 6)) == 1
     assert services.inquiries_mark_overdue(today=date(2026, 3, 6)) == 0  # idempotent
-    late = services.inquiry_answer(actor=worker, inquiry=inquiry, answer="已于 3 月 9 日补充公开", today=date(2026, 3, 9))
+    late = services.inquiry_answer(
+        actor=worker, inquiry=inquiry, answer="已于 3 月 9 日补充公开", today=date(2026, 3, 9)
+    )
     assert late.overdue and late.status == Inquiry.Status.ANSWERED
     answered = services.inquiry_answer(actor=worker, inquiry=on_time, answer="每天 9:00–21:00", today=date(2026, 3, 3))
     assert not answered.overdue
@@ -423,10 +470,14 @@ def test_a_resident_request_becomes_an_item_with_a_published_finding_and_a_corre
     finding = services.finding_record(
         actor=supervisor, item=item, conclusion="issue", text="维修支出 860 元未按月公开，要求补充公开。", today=TODAY
     )
-    disclosure = Disclosure.objects.get(pk=finding.disclosure_id)
+    disclosure = Disclosure.objects.get(pk=finding.disclosure_id or 0)
     assert disclosure.title == "居务监督意见：楼道灯维修费用去向" and "860" in disclosure.body
     order = services.correction_from_finding(
-        actor=supervisor, finding=finding, issuer="residents_meeting", requirement="10 个工作日内补充公开", working_days=10,
+        actor=supervisor,
+        finding=finding,
+        issuer="residents_meeting",
+        requirement="10 个工作日内补充公开",
+        working_days=10,
         today=TODAY,
     )
     assert isinstance(order, CorrectionOrder) and order.source_id == str(finding.pk)
@@ -444,7 +495,7 @@ def test_a_resident_request_becomes_an_item_with_a_published_finding_and_a_corre
     assert event_list(viewer=supervisor).filter(action="autonomy.finding_recorded").exists()
 
 
-# ---- culture and 文明家庭 -------------------------------------------------------------------------------------------------
+# ---- culture and 文明家庭 ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.clause("R7.1")
@@ -473,21 +524,32 @@ def test_an_activity_uses_consults_sign_up_and_attendance(world: World) -> None:
 def test_family_selection_with_publicity_objection_and_result(world: World) -> None:
     worker = world.user("worker")
     selection = services.selection_create(
-        actor=worker, community=world.community, year=2026, title="2026 年度文明家庭评选", criteria="爱国守法、家庭和睦、邻里互助"
+        actor=worker,
+        community=world.community,
+        year=2026,
+        title="2026 年度文明家庭评选",
+        criteria="爱国守法、家庭和睦、邻里互助",
     )
     tang = services.nominate(
-        actor=world.user("resident"), selection=selection, household=world.head.household, family_name="唐建国家庭",
+        actor=world.user("resident"),
+        selection=selection,
+        household=household_of(world.head),
+        family_name="唐建国家庭",
         deeds="照顾独居老人十年",
     )
     other = person(world, "李华")
-    li = services.nominate(actor=worker, selection=selection, household=other.household, family_name="李华家庭", deeds="垃圾分类示范")
+    li = services.nominate(
+        actor=worker, selection=selection, household=household_of(other), family_name="李华家庭", deeds="垃圾分类示范"
+    )
     services.selection_close_nominations(actor=worker, selection=selection)
     services.nomination_review(actor=worker, nomination=tang, shortlist=True, note="事迹属实")
     services.nomination_review(actor=worker, nomination=li, shortlist=True, note="事迹属实")
     selection = services.publicity_start(actor=worker, selection=selection, working_days=5, today=TODAY)
     assert selection.publicity_until == date(2026, 3, 9)
     objection = services.family_object(
-        actor=world.user("household_head"), nomination=FamilyNomination.objects.get(pk=li.pk), reason="曾多次乱扔垃圾",
+        actor=world.user("household_head"),
+        nomination=FamilyNomination.objects.get(pk=li.pk),
+        reason="曾多次乱扔垃圾",
         today=TODAY,
     )
     with pytest.raises(Conflict):
@@ -499,5 +561,5 @@ def test_family_selection_with_publicity_objection_and_result(world: World) -> N
     assert done.status == FamilySelection.Status.CONCLUDED
     assert FamilyNomination.objects.get(pk=tang.pk).status == FamilyNomination.Status.SELECTED
     assert FamilyNomination.objects.get(pk=li.pk).status == FamilyNomination.Status.WITHDRAWN
-    body = Disclosure.objects.get(pk=done.disclosure_id).body
+    body = Disclosure.objects.get(pk=done.disclosure_id or 0).body
     assert "唐建国家庭" in body and "李华家庭" not in body
