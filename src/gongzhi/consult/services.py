@@ -40,6 +40,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -80,7 +81,7 @@ from .permissions import RESIDENTS, policy
 from .tally import Counts, evaluate
 
 VOTING_AGE = 18  # 居民委员会组织法 第十二条: 居民会议由十八周岁以上的居民组成
-DEFAULT_SUPPORT_THRESHOLD = 10
+DEFAULT_SUPPORT_THRESHOLD = 10  # settings.GONGZHI_TOPIC_SUPPORT_THRESHOLD overrides it platform-wide
 MAX_SUPPORT_THRESHOLD = 100_000
 # Minimum notice in working days per form. No statute fixes these for Deyang; they are the platform's defaults
 # (a convener may give more notice, never less) — see docs/consult.md.
@@ -415,7 +416,8 @@ def topic_raise(*, actor: Any, community: Division, title: str, body: str, thres
     errors: dict[str, str] = {}
     title = _text(title, "title", _("议题"), max_length=120, errors=errors)
     body = _text(body, "body", _("内容与理由"), max_length=4000, errors=errors)
-    needed = DEFAULT_SUPPORT_THRESHOLD if threshold is None or not staff else threshold
+    default = int(getattr(settings, "GONGZHI_TOPIC_SUPPORT_THRESHOLD", DEFAULT_SUPPORT_THRESHOLD))
+    needed = default if threshold is None or not staff else threshold
     if not 1 <= needed <= MAX_SUPPORT_THRESHOLD:
         errors["threshold"] = _("支持数应在 1 到 %(n)s 之间") % {"n": MAX_SUPPORT_THRESHOLD}
     _raise(errors)

@@ -239,14 +239,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_vote = can_record and policy.can(request.user, "open_vote", meeting)
     participants = list(selectors.attendance(gathering))
-    invite_form = forms.InviteForm(request.POST if step == "invite" else None)
-    attend_form = forms.AttendForm(request.POST if step == "attend" else None)
+    invite_form = forms.InviteForm(request.POST if step == "invite" else None, prefix="invite")
+    attend_form = forms.AttendForm(request.POST if step == "attend" else None, prefix="attend")
     _set_choices(
         attend_form,
         "participant",
         [("", "—")] + [(p.pk, f"{p.name}（{p.get_role_display()}·{p.get_status_display()}）") for p in participants],
     )
-    statement_form = forms.StatementForm(request.POST if step == "statement" else None)
+    statement_form = forms.StatementForm(request.POST if step == "statement" else None, prefix="statement")
     _set_choices(
         statement_form,
         "participant",
@@ -254,7 +254,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     agenda = list(meeting.agenda.all())
     _set_choices(statement_form, "agenda_item", [("", "—")] + [(a.pk, f"{a.position}. {a.title}") for a in agenda])
-    vote_form = _vote_form(request, step == "vote", meeting.community)
+    vote_form = _vote_form(request, step == "vote", meeting.community, prefix="vote")
     minutes_form = forms.MinutesForm(request.POST if step == "minutes" else None)
     mine = next((p for p in participants if p.user_id == request.user.pk), None)
     can_register = (
@@ -353,8 +353,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- votes ----
 
 
-def _vote_form(request: HttpRequest, bound: bool, community: Division | None) -> forms.VoteOpenForm:
-    form = forms.VoteOpenForm(request.POST if bound else None)
+def _vote_form(
+    request: HttpRequest, bound: bool, community: Division | None, prefix: str | None = None
+) -> forms.VoteOpenForm:
+    form = forms.VoteOpenForm(request.POST if bound else None, prefix=prefix)
     if community is not None:
         _set_choices(
             form,
@@ -434,7 +436,7 @@ def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elector = services.elector_for(actor=request.user, vote=vote) if policy.can(request.user, "vote", vote) else None
     voted = elector is not None and Participation.objects.filter(vote=vote, elector=elector).exists()
     ballot_form = forms.BallotForm(request.POST if step == "ballot" else None)
-    onsite_form = forms.OnSiteForm(request.POST if step == "onsite" else None)
+    onsite_form = forms.OnSiteForm(request.POST if step == "onsite" else None, prefix="onsite")
     can_onsite = is_open and not vote.secret and policy.can(request.user, "record_on_site", vote)
     if can_onsite:
         done = Participation.objects.filter(vote=vote).values("elector_id")
@@ -645,7 +647,7 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participants = list(selectors.attendance(gathering))
     mine = next((p for p in participants if p.user_id == request.user.pk), None)
     can_manage = policy.can(request.user, "manage_gathering", gathering)
-    attend_form = forms.AttendForm(request.POST if step == "attend" else None)
+    attend_form = forms.AttendForm(request.POST if step == "attend" else None, prefix="attend")
     _set_choices(
         attend_form,
         "participant",
