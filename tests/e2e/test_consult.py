@@ -188,7 +188,7 @@ def test_topic_to_meeting_vote_opinion_adoption_and_verified_feedback(
     worker.select_option("#id_topic", str(topic.pk))
     submit(worker, "保存")
     decision = Decision.objects.get(title="使用公共收益建设充电棚")
-    submit(worker, "通过")
+    submit(worker, "确认通过")
     assert "须先由社区法律顾问出具书面法律意见" in worker.content()
     advisor = signed_in_page(browser, url, "legal_advisor")
     advisor.goto(url("/"))
@@ -200,7 +200,7 @@ def test_topic_to_meeting_vote_opinion_adoption_and_verified_feedback(
     submit(advisor, "出具意见")
     assert "附条件合规" in advisor.content()
     worker.goto(url(f"/consult/decisions/{decision.pk}/"))
-    submit(worker, "通过")
+    submit(worker, "确认通过")
     assert "已通过" in worker.locator("h1").inner_text()
 
     # 5. Implementation and public feedback, verified on the ledger page.
