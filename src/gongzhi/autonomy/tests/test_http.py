@@ -158,3 +158,20 @@ def test_a_resident_request_reaches_the_committee(world: World, client_for) -> N
     supervisor = client_for("supervisor")
     assert supervisor.post(url, {"accept": "1", "area": "finance", "response": "已立项"}).status_code == 302
     assert "已立项" in resident.get(url).content.decode()
+
+
+def test_the_pages_speak_english_when_asked(world: World, client_for) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    worker = client_for("worker")
+    try:
+        page = worker.get("/autonomy/conventions/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        worker.post("/accounts/preferences/", {"language": "en", "next": "/"})
+        page = worker.get("/autonomy/conventions/").content.decode()
+        points = client_for("household_head")
+        points.post("/accounts/preferences/", {"language": "en", "next": "/"})
+        mine = points.get("/autonomy/points/").content.decode()
+    finally:
+        translation.activate("zh-hans")
+    assert "conventions and charters" in page and "居民公约与自治章程" not in page
+    assert "Personal points" in mine and "个人积分" not in mine
