@@ -174,3 +174,44 @@ def test_every_page_answers_for_every_role(world: World, client_for: Callable[[s
         for url in urls:
             status = client.get(url).status_code
             assert status in (200, 403, 404), (username, url, status)
+
+
+@pytest.mark.clause("R6.1")
+def test_activity_signup_and_attendance_pages(world: World, client_for: Callable[[str], Client]) -> None:
+    from gongzhi.consult.models import Gathering, Participant
+
+    organiser = client_for("legal_advisor")
+    starts = timezone.localtime() + timedelta(minutes=30)
+    response = organiser.post(
+        "/consult/activities/",
+        {
+            "kind": "legal_education",
+            "title": "民法典进社区",
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+            "place": "党群服务中心",
+            "capacity": "1",
+        },
+    )
+    gathering = Gathering.objects.get(title="民法典进社区")
+    assert response.status_code == 302
+    page = client_for("voter0").get(f"/consult/activities/{gathering.pk}/").content.decode()
+    assert "报名参加" in page and "民法典进社区" in page
+    assert client_for("voter0").post(f"/consult/activities/{gathering.pk}/", {"step": "register"}).status_code == 302
+    full = client_for("voter1").post(f"/consult/activities/{gathering.pk}/", {"step": "register"}, follow=True)
+    assert "名额已满" in full.content.decode()
+    mine = Participant.objects.get(gathering=gathering, user=world.voters[0])
+    organiser.post(
+        f"/consult/activities/{gathering.pk}/",
+        {"step": "attend", "attend-participant": str(mine.pk), "attend-attended": "1"},
+    )
+    mine.refresh_from_db()
+    if timezone.localdate() == timezone.localtime(gathering.starts_at).date():
+        assert mine.status == Participant.Status.ATTENDED
+    assert "报名和出席" in organiser.get(f"/consult/activities/{gathering.pk}/").content.decode()
+
+
+def test_consult_pages_speak_english(world: World, client_for: Callable[[str], Client]) -> None:
+    client = client_for("voter0")
+    client.post("/accounts/preferences/", {"language": "en", "next": "/"})
+    page = client.get("/consult/").content.decode()
+    assert "Raise a topic" in page and "提出议题" not in page
