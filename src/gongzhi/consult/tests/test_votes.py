@@ -110,3 +110,29 @@ def test_secret_ballot_hidden_until_close_and_unlinkable_in_the_database(world: 
     assert (result.yes, result.no, result.abstain) == (3, 2, 1)
     # Quorum met (6 of 10 > half), but 3 of 6 is not 过半数 (strictly more than half): failed.
     assert result.quorum_met and result.failed and vote.outcome == Vote.Outcome.FAILED
+
+
+@pytest.mark.clause("R5.2")
+def test_scheduler_closes_due_votes_only(world: World) -> None:
+    due = open_vote(world)
+    later = open_vote(world, closes_at=MONDAY + timedelta(days=10))
+    services.vote_cast(actor=world.voters[0], vote=due, choice="yes", now=MONDAY)
+    assert services.close_due_votes(now=MONDAY + timedelta(days=4)) == 1
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == Vote.Status.CLOSED and due.outcome == Vote.Outcome.PASSED and due.yes_count == 1
+    assert later.status == Vote.Status.OPEN
+
+
+@pytest.mark.clause("R5.2")
+def test_vote_open_refuses_bad_configurations(world: World) -> None:
+    with pytest.raises(ServiceError, match="不低于二分之一"):
+        open_vote(world, majority=Vote.Majority.CUSTOM, majority_custom=(1, 3))
+    with pytest.raises(ServiceError, match="须在会议中发起"):
+        open_vote(world, electorate=Vote.Electorate.MEETING)
+    with pytest.raises(ServiceError) as late:
+        open_vote(world, closes_at=MONDAY - timedelta(hours=1))
+    assert "closes_at" in late.value.fields
+    with pytest.raises(NotFound):  # a worker of another county cannot open a vote here
+        open_vote(world, actor=world.user("worker_gh"))
+    assert not Vote.objects.exists()
