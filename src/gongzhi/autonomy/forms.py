@@ -52,6 +52,24 @@ class PutToVoteForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
+    meeting = forms.ChoiceField(
+        label=_("在会议中表决（可选）"),
+        required=False,
+        help_text=_("不选会议：本社区全体十八周岁以上居民表决；选择会议：由会议出席人表决。"),
+    )
+    representatives = forms.TypedChoiceField(
+        label=_("表决机构"),
+        choices=[("0", _("居民会议")), ("1", _("居民代表会议（由所选会议的居民代表表决）"))],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, meetings: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (str(m.pk), f"{m.title}（{m.starts_at:%Y-%m-%d}）") for m in meetings or []
+        ]
 
 
 class FilingReviewForm(forms.Form):

@@ -278,7 +278,10 @@ class PointsEntry(models.Model):
     transaction = models.ForeignKey(
         PointsTransaction, verbose_name=_("交易"), on_delete=models.PROTECT, related_name="entries"
     )
-    account = models.ForeignKey(PointsAccount, verbose_name=_("账户"), on_delete=models.PROTECT, related_name="entries")
+    # indexed by `points_entry_account` (account, -id), which also serves balances and keyset pages
+    account = models.ForeignKey(
+        PointsAccount, verbose_name=_("账户"), on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     amount = models.IntegerField(_("分值"))
 
     class Meta:

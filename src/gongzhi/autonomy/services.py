@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -57,6 +58,7 @@ from .models import (
 )
 from .permissions import policy
 
+OFFICIAL_LANGUAGE = settings.LANGUAGE_CODE  # texts stored in records and disclosures
 OBJECTION_REVIEW_WORKING_DAYS = 10  # 异议复核期限
 POINTS_VALID_MONTHS = 12  # 积分有效期一年 (cn_domain §4.1, 萧山相墅社区)
 INQUIRY_REPLY_WORKING_DAYS = 5  # default reply deadline of an inquiry to the residents' committee
@@ -432,14 +434,15 @@ def version_take_vote_result(*, actor: Any, version: ConventionVersion, today: d
     Vote = _vote_model()
     if vote is None or vote.status != Vote.Status.CLOSED:
         raise Conflict(_("表决尚未结束，不能确认结果。"), code="vote_open")
-    summary = _("%(body)s表决：参加 %(p)s 人，赞成 %(y)s，反对 %(n)s，弃权 %(a)s；结果：%(o)s") % {
-        "body": Body(locked.body_type).label if locked.body_type else "",
-        "p": vote.participant_count,
-        "y": vote.yes_count,
-        "n": vote.no_count,
-        "a": vote.abstain_count,
-        "o": vote.get_outcome_display(),
-    }
+    with translation.override(OFFICIAL_LANGUAGE):  # records keep the official language whoever writes them
+        summary = "{body}表决：参加 {p} 人，赞成 {y}，反对 {n}，弃权 {a}；结果：{o}".format(
+            body=str(Body(locked.body_type).label) if locked.body_type else "",
+            p=vote.participant_count,
+            y=vote.yes_count,
+            n=vote.no_count,
+            a=vote.abstain_count,
+            o=vote.get_outcome_display(),
+        )
     locked.vote_summary = summary[:300]
     if vote.outcome == Vote.Outcome.PASSED:
         locked.status = ConventionVersion.Status.ADOPTED
@@ -498,7 +501,7 @@ def version_text(version: ConventionVersion) -> str:
     rules = list(version.rules.all())
     if rules:
         lines.append("")
-        lines.append(str(_("附：积分细则")))
+        lines.append("附：积分细则")
         for rule in rules:
             sign = "+" if rule.kind == PointsRule.Kind.AWARD else "-"
             lines.append(f"{rule.code} {rule.title}（{sign}{rule.points}）{rule.text}".rstrip())
@@ -530,9 +533,9 @@ def version_publish(*, actor: Any, version: ConventionVersion, today: date | Non
         [
             version_text(locked),
             "",
-            str(_("表决：%(s)s") % {"s": locked.vote_summary}),
-            str(_("通过日期：%(d)s；报街道办事处备案：%(f)s") % {"d": locked.adopted_on, "f": locked.filed_on}),
-            str(_("施行日期：%(d)s") % {"d": day}),
+            str(f"表决：{locked.vote_summary}"),
+            str(f"通过日期：{locked.adopted_on}；报街道办事处备案：{locked.filed_on}"),
+            str(f"施行日期：{day}"),
         ]
     )
     disclosure = disclosure_publish(
@@ -811,7 +814,7 @@ def objection_decide(
     locked.save(update_fields=["status", "reviewer", "decision", "decided_on"])
     if upheld:
         deduction = PointsTransaction.objects.select_related("rule").get(pk=locked.deduction_id)
-        _reverse(actor=actor, tx=deduction, basis=_("异议成立，冲正扣分 #%(id)s") % {"id": deduction.pk}, note=decision)
+        _reverse(actor=actor, tx=deduction, basis=f"异议成立，冲正扣分 #{deduction.pk}", note=decision)
     events.record(events.OBJECTION_DECIDED, actor=actor, target=locked, after={"status": locked.status})
     return locked
 
@@ -881,7 +884,7 @@ def redeem(*, actor: Any, item: RedemptionItem, account: PointsAccount | None = 
         kind=PointsTransaction.Kind.REDEMPTION,
         community=community,
         legs=[Leg(locked_account, -locked_item.cost), Leg(sink, locked_item.cost)],
-        basis=_("兑换“%(name)s”（资金来源：%(f)s）") % {"name": locked_item.name, "f": locked_item.funding_source},
+        basis=f"兑换“{locked_item.name}”（资金来源：{locked_item.funding_source}）",
     )
     locked_item.stock -= 1
     locked_item.save(update_fields=["stock"])
@@ -921,7 +924,7 @@ def transfer(
         kind=PointsTransaction.Kind.TRANSFER,
         community=community,
         legs=[Leg(src, -amount), Leg(dst, amount)],
-        basis=_("户内转赠"),
+        basis="户内转赠",
         note=note,
     )
 
@@ -958,7 +961,7 @@ def points_expire(*, today: date | None = None, accounts: Iterable[PointsAccount
                 kind=PointsTransaction.Kind.EXPIRY,
                 community=community,
                 legs=[Leg(locked, -amount), Leg(_system_account(community, PointsAccount.Kind.EXPIRY), amount)],
-                basis=_("积分有效期 %(m)s 个月，到期清零") % {"m": POINTS_VALID_MONTHS},
+                basis=f"积分有效期 {POINTS_VALID_MONTHS} 个月，到期清零",
                 occurred_on=day,
             )
             count += 1
@@ -1252,6 +1255,12 @@ def item_open(
     return item
 
 
+def published_finding_text(item: SupervisionItem, finding: Finding) -> str:
+    """The published text, always in the official language (the bytes become a ledger leaf)."""
+    with translation.override(OFFICIAL_LANGUAGE):
+        return f"{item.get_area_display()}｜{finding.get_conclusion_display()}\n\n{finding.text}"
+
+
 @transaction.atomic
 def finding_record(
     *, actor: Any, item: SupervisionItem, conclusion: str, text: str, today: date | None = None
@@ -1276,7 +1285,7 @@ def finding_record(
         scope_name=f"{community.name}居务监督委员会",
         category=Disclosure.Category.NOTICE,
         title=f"居务监督意见：{locked.title}",
-        body=f"{locked.get_area_display()}｜{finding.get_conclusion_display()}\n\n{finding.text}",
+        body=published_finding_text(locked, finding),
         source=finding,
     )
     finding.disclosure_id = disclosure.pk
@@ -1598,10 +1607,7 @@ def selection_conclude(*, actor: Any, selection: FamilySelection, today: date | 
     FamilyNomination.objects.filter(pk__in=[n.pk for n in winners]).update(status=FamilyNomination.Status.SELECTED)
     community = locked.community
     body = "\n".join(
-        [
-            str(_("经推荐、审核和公示（%(a)s 至 %(b)s），以下家庭当选："))
-            % {"a": locked.publicity_from, "b": locked.publicity_until}
-        ]
+        [f"经推荐、审核和公示（{locked.publicity_from} 至 {locked.publicity_until}），以下家庭当选："]
         + [f"{i}. {n.family_name}：{n.deeds}" for i, n in enumerate(winners, 1)]
     )
     disclosure = disclosure_publish(

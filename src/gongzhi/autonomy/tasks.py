@@ -1,5 +1,6 @@
 """Background work of 居民自治; every task is idempotent."""
 
+from django.utils import timezone
 from django_tasks import task
 
 from .services import inquiries_mark_overdue, points_expire
@@ -7,6 +8,8 @@ from .services import inquiries_mark_overdue, points_expire
 
 @task()
 def autonomy_daily() -> None:
-    """Inquiries past their reply deadline are flagged overdue (R5.3); points past their validity expire (D11)."""
+    """Inquiries past their reply deadline are flagged overdue (R5.3) every day; points past their one-year validity
+    expire (D11) on the first day of each month — expiry scans every holder account, so it does not run daily."""
     inquiries_mark_overdue()
-    points_expire()
+    if timezone.localdate().day == 1:
+        points_expire()

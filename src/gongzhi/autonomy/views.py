@@ -142,7 +142,14 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rule_form = forms.RuleForm(posted if which == "rule" else None)
     comment_form = forms.CommentForm(posted if which == "comment" else None)
     period_form = forms.CommentPeriodForm(posted if which == "comment_open" else None)
-    vote_form = forms.PutToVoteForm(posted if which == "vote" else None)
+    from gongzhi.consult.models import Meeting
+
+    meetings = list(
+        Meeting.objects.filter(
+            community_id=version.convention.community_id, status__in=[Meeting.Status.NOTICED, Meeting.Status.HELD]
+        ).order_by("-starts_at")[:20]
+    )
+    vote_form = forms.PutToVoteForm(posted if which == "vote" else None, meetings=meetings)
     filing_form = forms.FilingReviewForm(posted if which == "filing_review" else None)
     edit_form = forms.VersionForm(
         posted if which == "new_version" else None,
@@ -177,10 +184,15 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         elif which == "vote" and vote_form.is_valid():
+            meeting = next((m for m in meetings if str(m.pk) == vote_form.cleaned_data["meeting"]), None)
             done = _run(
                 vote_form,
                 lambda: services.version_put_to_vote(
-                    actor=user, version=version, closes_at=vote_form.cleaned_data["closes_at"]
+                    actor=user,
+                    version=version,
+                    closes_at=vote_form.cleaned_data["closes_at"],
+                    meeting=meeting,
+                    representatives=vote_form.cleaned_data["representatives"],
                 ),
             )
         elif which == "filing_review" and filing_form.is_valid():

@@ -171,6 +171,43 @@ def test_a_failed_vote_does_not_adopt_and_a_vote_without_quorum_is_refused(world
 
 
 @pytest.mark.clause("R5.1")
+def test_a_residents_representatives_meeting_adopts_through_its_representatives(world: World) -> None:
+    from gongzhi.consult.models import MeetingForm
+
+    worker = world.user("worker")
+    v2 = services.version_draft(
+        actor=worker, convention=world.version.convention, body="第一条 代表会议修改稿。", change_note="代表会议"
+    )
+    services.comment_open(actor=worker, version=v2, working_days=3, today=TODAY)
+    day = consult.earliest_meeting_day(form=MeetingForm.REP_ASSEMBLY, noticed_on=TODAY)
+    meeting = consult.meeting_convene(
+        actor=worker,
+        community=world.community,
+        form=MeetingForm.REP_ASSEMBLY,
+        title="第三届居民代表会议第二次会议",
+        notice="审议居民公约修改稿",
+        starts_at=at(day, 19),
+        place="社区党群服务中心",
+        representatives=[world.granny, world.head, world.spouse],
+        noticed_on=TODAY,
+    )
+    with pytest.raises(ServiceError):  # a representatives' vote needs its meeting
+        services.version_put_to_vote(
+            actor=worker, version=v2, closes_at=at(day, 21), representatives=True, now=at(day, 19)
+        )
+    v2 = services.version_put_to_vote(
+        actor=worker, version=v2, closes_at=at(day, 21), meeting=meeting, representatives=True, now=at(day, 19)
+    )
+    vote = services.linked_vote(v2)
+    assert v2.body_type == "representatives_meeting" and vote.electorate_count == 3
+    for name in ("resident", "household_head"):
+        consult.vote_cast(actor=world.user(name), vote=vote, choice="yes", now=at(day, 20))
+    consult.vote_close(actor=worker, vote=vote, now=at(day, 21))
+    v2 = services.version_take_vote_result(actor=worker, version=v2, today=day)
+    assert v2.status == ConventionVersion.Status.ADOPTED and v2.vote_summary.startswith("居民代表会议表决")
+
+
+@pytest.mark.clause("R5.1")
 def test_publication_needs_the_filing_and_the_vote_must_be_closed(world: World) -> None:
     worker = world.user("worker")
     v2 = services.version_draft(
