@@ -563,7 +563,10 @@ def supervision(request: HttpRequest) -> HttpResponse:
         request,
         "autonomy/supervision.html",
         {
-            "members": selectors.members(viewer=user)[:50],
+            "members": [
+                (m, services.supervision_conflict(m.resident, m.community, on=timezone.localdate()))
+                for m in selectors.members(viewer=user)[:50]
+            ],
             "items": selectors.items(viewer=user)[:30],
             "inquiries": selectors.inquiries(viewer=user)[:50],
             "requests": selectors.requests(viewer=user)[:30],

@@ -455,6 +455,19 @@ def test_an_elected_member_gets_the_supervision_role_for_the_term(world: World) 
 
 
 @pytest.mark.clause("R5.3")
+def test_a_member_who_later_joins_the_committee_is_flagged_in_the_workspace(world: World, client_for: Any) -> None:
+    elect(world, world.spouse)
+    page = client_for("supervisor").get("/autonomy/supervision/").content.decode()
+    assert "刘琴" in page and "任职冲突" not in page
+    # 唐建国 (刘琴's husband) is later appointed to the residents' committee
+    from gongzhi.people.services import role_assign
+
+    role_assign(actor=SYSTEM, user=world.user("household_head"), role=Role.COMMUNITY_WORKER, division=world.community)
+    page = client_for("supervisor").get("/autonomy/supervision/").content.decode()
+    assert "任职冲突" in page and "唐建国 的近亲属" in page
+
+
+@pytest.mark.clause("R5.3")
 def test_an_inquiry_answered_late_is_flagged_overdue(world: World) -> None:
     supervisor, worker = world.user("supervisor"), world.user("worker")
     inquiry = services.inquiry_ask(
