@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
 from gongzhi.residents.models import Resident
@@ -152,7 +153,7 @@ def my_transaction(*, viewer: Any, pk: int) -> PointsTransaction:
     ids = [mine.account.pk] + ([mine.household_account.pk] if mine.household_account else [])
     tx = PointsTransaction.objects.filter(pk=pk, entries__account_id__in=ids).select_related("rule", "recorder").first()
     if tx is None:
-        raise NotFound("not found")
+        raise NotFound(_("未找到该记录，或您无权查看。"))
     return tx
 
 
