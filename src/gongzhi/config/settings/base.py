@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.residents",
     "gongzhi.duties",
+    "gongzhi.consult",
+    "gongzhi.autonomy",
     "gongzhi.web",
 ]
 

@@ -1,0 +1,15 @@
+"""Background work of 居民自治; every task is idempotent."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from .services import inquiries_mark_overdue, points_expire
+
+
+@task()
+def autonomy_daily() -> None:
+    """Inquiries past their reply deadline are flagged overdue (R5.3) every day; points past their one-year validity
+    expire (D11) on the first day of each month — expiry scans every holder account, so it does not run daily."""
+    inquiries_mark_overdue()
+    if timezone.localdate().day == 1:
+        points_expire()
