@@ -1,0 +1,5 @@
+"""Demo appeals: filled in below."""
+
+
+def seed_appeals() -> None:
+    return None
