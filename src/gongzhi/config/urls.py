@@ -13,6 +13,7 @@ urlpatterns = [
     path("residents/", include("gongzhi.residents.urls")),
     path("jobs/", include("gongzhi.jobs.urls")),
     path("duties/", include("gongzhi.duties.urls")),
+    path("appeals/", include("gongzhi.appeals.urls")),
     path("", include("gongzhi.ledger.urls")),
     path("compliance/", regulation_views.compliance, name="compliance"),
     path("workdays/", include("gongzhi.workdays.urls")),

@@ -17,6 +17,7 @@ PUBLIC = {
     "accounts/preferences/",
     "duties/",
     "duties/certificates/check/",
+    "appeals/track/",
     "ledger/checkpoint",
     "ledger/verifier-key",
     "disclosures/",
