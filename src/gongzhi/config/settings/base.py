@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.residents",
     "gongzhi.duties",
+    "gongzhi.routing",
     "gongzhi.appeals",
     "gongzhi.web",
 ]
