@@ -22,6 +22,9 @@ class AppealsConfig(AppConfig):
         from .permissions import policy
         from .tasks import appeals_sweep
 
+        from . import routing_bridge
+
+        routing_bridge.register()
         register_importer(HOTLINE_IMPORTER)
         register_importer(CATEGORY_IMPORTER)
 

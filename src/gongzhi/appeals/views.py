@@ -22,7 +22,7 @@ from gongzhi.jobs.services import import_submit
 from gongzhi.people.models import Unit
 from gongzhi.territory.models import Division, Level
 
-from . import forms, selectors, services
+from . import forms, routing_bridge, selectors, services
 from .importer import json_to_csv
 from .models import AppealPhoto, AppealType, Channel, Status
 from .permissions import policy
@@ -113,30 +113,17 @@ def _units_for(appeal: Any) -> list[Unit]:
     )
 
 
-def _suggestions(text: str) -> Any:
-    """Suggestions from gongzhi.routing when that app is installed (type, category, unit with confidence)."""
-    from django.apps import apps
-
-    if not apps.is_installed("gongzhi.routing"):
-        return None
-    try:
-        from django.utils.module_loading import import_string
-
-        suggest = import_string("gongzhi.routing.services.suggest")
-    except ImportError:
-        return None
-    try:
-        return suggest(text)
-    except Exception:  # noqa: BLE001 - a suggestion never blocks the dispatcher
-        return None
-
-
 @signed_in
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = selectors.appeal_get(viewer=request.user, pk=pk)
     user = request.user
     staff = policy.can(user, "view", appeal)
     can_dispatch = policy.can(user, "dispatch", appeal)
+    suggestions = (
+        routing_bridge.suggest_for(appeal)
+        if can_dispatch and appeal.status in (Status.RECEIVED, Status.RETURNED)
+        else None
+    )
     context = {
         "appeal": appeal,
         "colour": selectors.colour(appeal),
@@ -149,8 +136,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_exclude": policy.can(user, "exclude", appeal),
         "units": _units_for(appeal) if can_dispatch else [],
         "route": services.route_for(appeal) if can_dispatch else None,
-        "suggestions": _suggestions(appeal.text) if can_dispatch and appeal.status in (
-            Status.RECEIVED, Status.RETURNED) else None,
+        "suggestions": suggestions,
+        "suggestions_list": [
+            (_("类型"), suggestions.appeal_type),
+            (_("分类"), suggestions.category),
+            (_("承办单位"), suggestions.unit),
+        ]
+        if suggestions
+        else [],
         "photos": list(appeal.photos.all()),
         "Status": Status,
     }
@@ -183,10 +176,22 @@ def _unit(request: HttpRequest) -> Unit | None:
     return unit
 
 
+def _dispatch(request: HttpRequest, user: Any, appeal: Any) -> Any:
+    """派单 from the page; when routing suggested something, the decision (accepted or overridden) is fed back."""
+    shown = routing_bridge.suggest_for(appeal) if request.POST.get("suggested") else None
+    done = services.appeal_dispatch(
+        actor=user,
+        appeal=appeal,
+        unit=_unit(request),
+        matter_code=request.POST.get("matter_code") or None,
+        note=request.POST.get("note", ""),
+    )
+    routing_bridge.feedback(actor=user, appeal=done, suggestions=shown)
+    return done
+
+
 STEPS = {
-    "dispatch": lambda r, u, a: services.appeal_dispatch(
-        actor=u, appeal=a, unit=_unit(r), matter_code=r.POST.get("matter_code") or None, note=r.POST.get("note", "")
-    ),
+    "dispatch": _dispatch,
     "direct": lambda r, u, a: services.appeal_answer_directly(actor=u, appeal=a, reply=r.POST.get("reply", "")),
     "sign": lambda r, u, a: services.appeal_sign(actor=u, appeal=a),
     "progress": lambda r, u, a: services.appeal_progress(actor=u, appeal=a, note=r.POST.get("note", "")),
@@ -294,7 +299,7 @@ def dispatch_console(request: HttpRequest) -> HttpResponse:
             "rows": _rows(rows),
             "next": cursor,
             "extensions": selectors.extension_requests(viewer=request.user),
-            "routing": _suggestions("") is not None,
+            "routing": routing_bridge.available(),
         },
     )
 
