@@ -55,7 +55,9 @@ def prepare() -> Any:
     return Division.objects.filter(parent__code="510603001000", level=Level.COMMUNITY).order_by("path").first()
 
 
-def test_appeal_journey(browser: Any, url: Callable[[str], str], deyang_live: None, settings: Any, tmp_path: Any) -> None:
+def test_appeal_journey(
+    browser: Any, url: Callable[[str], str], deyang_live: None, settings: Any, tmp_path: Any
+) -> None:
     from gongzhi.appeals import services
     from gongzhi.appeals.models import Appeal, Status
     from gongzhi.appeals.tests.conftest import at
@@ -85,7 +87,8 @@ def test_appeal_journey(browser: Any, url: Callable[[str], str], deyang_live: No
         county.get_by_role("link", name=appeal.number).click()
     click(county, "派单")
     appeal.refresh_from_db()
-    assert appeal.status == Status.DISPATCHED and appeal.handling_unit.name == "旌阳区住房和城乡建设局"
+    assert appeal.status == Status.DISPATCHED and appeal.handling_unit is not None
+    assert appeal.handling_unit.name == "旌阳区住房和城乡建设局"
 
     # 3. The department finds it in 我的待办, signs it and replies.
     dept = sign_in(browser, url, "dept_official")
@@ -109,7 +112,11 @@ def test_appeal_journey(browser: Any, url: Callable[[str], str], deyang_live: No
     # 5. A return: the department sends another appeal back with its reason and basis.
     housing = User.objects.get(username="resident")
     second = services.appeal_submit(
-        actor=housing, channel="portal", appeal_type="complaint", category="ZJ-01", place=community,
+        actor=housing,
+        channel="portal",
+        appeal_type="complaint",
+        category="ZJ-01",
+        place=community,
         text="物业擅自占用公共绿地建停车位。",
     )
     services.appeal_dispatch(actor=SYSTEM, appeal=second)
@@ -122,7 +129,11 @@ def test_appeal_journey(browser: Any, url: Callable[[str], str], deyang_live: No
 
     # 6. An extension: requested by the department, approved by the dispatcher, a new deadline.
     third = services.appeal_submit(
-        actor=housing, channel="portal", appeal_type="complaint", category="ZJ-03", place=community,
+        actor=housing,
+        channel="portal",
+        appeal_type="complaint",
+        category="ZJ-03",
+        place=community,
         text="5栋电梯经常困人，维保单位不整改。",
     )
     services.appeal_dispatch(actor=SYSTEM, appeal=third)
@@ -141,8 +152,13 @@ def test_appeal_journey(browser: Any, url: Callable[[str], str], deyang_live: No
     # 7. Overdue with frozen dates across the 调休 weekend: a 咨询 accepted Thursday 17 Sep 2026 is due Monday 21
     #    (Sunday 20 is a working day); the sweep on Tuesday 22 marks it red; the supervisor escalates it.
     late = services.appeal_submit(
-        actor=housing, channel="portal", appeal_type="consult", category="ZJ-02", place=community,
-        text="想咨询本小区是否纳入老旧小区改造计划。", now=at(2026, 9, 17),
+        actor=housing,
+        channel="portal",
+        appeal_type="consult",
+        category="ZJ-02",
+        place=community,
+        text="想咨询本小区是否纳入老旧小区改造计划。",
+        now=at(2026, 9, 17),
     )
     services.appeal_dispatch(actor=SYSTEM, appeal=late, now=at(2026, 9, 19))
     assert services.sweep(now=at(2026, 9, 21, 12))["yellow"] == 1
@@ -154,7 +170,8 @@ def test_appeal_journey(browser: Any, url: Callable[[str], str], deyang_live: No
     county.fill("#reason-es", "超期未答复，提级由市主管部门督办")
     click(county, "提级")
     late.refresh_from_db()
-    assert late.escalation_level == 1 and late.handling_unit.name == "德阳市民政局（社区治理）"
+    assert late.escalation_level == 1 and late.handling_unit is not None
+    assert late.handling_unit.name == "德阳市民政局（社区治理）"
     assert "提级" in county.content()
 
     # 8. The public follow-up page works with the 提取码 and hides everything without it.

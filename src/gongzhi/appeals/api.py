@@ -13,6 +13,7 @@ from gongzhi.people.models import Unit
 
 from . import selectors, services
 from .models import Appeal, AppealType, Channel
+from .permissions import policy
 
 router = Router(tags=["appeals 民生诉求"])
 
@@ -124,7 +125,7 @@ def _out(appeal: Appeal) -> dict[str, Any]:
 
 
 def _detail(appeal: Appeal, viewer: Any) -> dict[str, Any]:
-    staff = selectors.policy.can(viewer, "view", appeal)
+    staff = policy.can(viewer, "view", appeal)
     events = selectors.timeline(appeal=appeal, public_only=not staff)
     return {
         **_out(appeal),

@@ -16,13 +16,11 @@ class AppealsConfig(AppConfig):
         from gongzhi.jobs.registry import register as register_importer
         from gongzhi.regulation.registry import Feature, Manifest, MenuEntry, Stat, WorkItem, register
 
-        from . import events
+        from . import events, routing_bridge
         from .demo import seed_appeals
         from .importer import CATEGORY_IMPORTER, HOTLINE_IMPORTER
         from .permissions import policy
         from .tasks import appeals_sweep
-
-        from . import routing_bridge
 
         routing_bridge.register()
         register_importer(HOTLINE_IMPORTER)
@@ -38,13 +36,21 @@ class AppealsConfig(AppConfig):
                 for a in rows:
                     label = "待签收" if a.status == Status.DISPATCHED else "办理诉求"
                     items.append(
-                        WorkItem(f"{label}：{a.number} {a.title}", reverse("appeals:detail", args=[a.pk]), str(a.due_at.date()))
+                        WorkItem(
+                            f"{label}：{a.number} {a.title}",
+                            reverse("appeals:detail", args=[a.pk]),
+                            str(a.due_at.date()),
+                        )
                     )
             if policy.allows(viewer, "dispatch"):
                 rows, _next = selectors.dispatch_desk(viewer=viewer, limit=20)
                 for a in rows:
                     items.append(
-                        WorkItem(f"待派单：{a.number} {a.title}", reverse("appeals:detail", args=[a.pk]), str(a.due_at.date()))
+                        WorkItem(
+                            f"待派单：{a.number} {a.title}",
+                            reverse("appeals:detail", args=[a.pk]),
+                            str(a.due_at.date()),
+                        )
                     )
             return items
 
@@ -63,7 +69,8 @@ class AppealsConfig(AppConfig):
                 features=(
                     Feature(
                         "appeals.intake",
-                        "诉求受理：居民门户（文字、类型、分类、地点、照片）、电话受理/代办（记录同意）、12345 工单批量导入"
+                        "诉求受理：居民门户（文字、类型、分类、地点、照片）、电话受理/代办（记录同意）、"
+                        "12345 工单批量导入"
                         "（Excel/CSV/JSON，按工单号幂等）、REST 接口（Idempotency-Key）；编号与提取码，免登录查询",
                         ("R14.3",),
                     ),
@@ -75,7 +82,8 @@ class AppealsConfig(AppConfig):
                     ),
                     Feature(
                         "appeals.workflow",
-                        "受理→直办或派单→签收→办理→答复→回访→办结/归档；退单、派单异议、改派、延期、催办/督办（黄牌 80%、"
+                        "受理→直办或派单→签收→办理→答复→回访→办结/归档；退单、派单异议、改派、延期、"
+                        "催办/督办（黄牌 80%、"
                         "红牌超期）、提级、重办、并单、重启、不纳入考核；每步留痕入账本",
                         ("R14.3",),
                     ),

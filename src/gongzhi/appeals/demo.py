@@ -125,7 +125,7 @@ def seed_appeals(count: int = COUNT) -> None:
     services.rules_ensure_default()
     services.catalog_load_default()
     seed_routes()
-    rng = random.Random(20251201)
+    rng = random.Random(20251201)  # noqa: S311 - reproducible demo data, not a secret
     home, everywhere = _places()
     if not everywhere:
         return
@@ -201,7 +201,9 @@ def _advance(appeal: Appeal, accepted: datetime, age: int, rng: random.Random) -
     services.appeal_sign(actor=SYSTEM, appeal=appeal, now=later(rng.choice((3, 8, 20, 30))))
     services.appeal_progress(actor=SYSTEM, appeal=appeal, note="已安排人员现场核实。", now=later(24))
     if roll < 0.2 and age > 5:
-        services.appeal_extension_request(actor=SYSTEM, appeal=appeal, days=5, reason="需协调多个部门联合处置", now=later(30))
+        services.appeal_extension_request(
+            actor=SYSTEM, appeal=appeal, days=5, reason="需协调多个部门联合处置", now=later(30)
+        )
         services.appeal_extension_decide(actor=SYSTEM, appeal=appeal, approve=True, now=later(4))
     if age < 8 and roll < 0.7:
         return  # still being handled

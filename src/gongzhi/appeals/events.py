@@ -34,7 +34,7 @@ ROUTE_SAVED = "appeals.route_saved"
 RULES_SAVED = "appeals.rules_saved"
 IMPORT_FINISHED = "appeals.import_finished"
 
-EVENT_TYPES = tuple(PREFIX + s for s in STEPS) + (CATALOG_SAVED, ROUTE_SAVED, RULES_SAVED, IMPORT_FINISHED)
+EVENT_TYPES = (*(PREFIX + s for s in STEPS), CATALOG_SAVED, ROUTE_SAVED, RULES_SAVED, IMPORT_FINISHED)
 
 
 def appeal_step(*, actor: Any, appeal: Any, step: str, before: str, detail: dict[str, Any]) -> None:

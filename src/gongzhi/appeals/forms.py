@@ -1,6 +1,6 @@
 """Forms of the appeals pages; every write still goes through services.py."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -47,9 +47,7 @@ class AppealForm(forms.Form):
     category = forms.ChoiceField(label=_("诉求分类"))
     place = forms.ChoiceField(label=_("诉求地点（社区或网格）"))
     address = forms.CharField(label=_("详细位置"), required=False, max_length=120)
-    text = forms.CharField(
-        label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, strip=True
-    )
+    text = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000, strip=True)
     photos = MultiFileField(
         label=_("照片（可选，最多 6 张，每张不超过 5 MB）"),
         required=False,
@@ -59,8 +57,8 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args: Any, under: str = "5106", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
-        self.fields["place"].choices = [("", "—"), *place_choices(under)]
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices()
+        cast(forms.ChoiceField, self.fields["place"]).choices = [("", "—"), *place_choices(under)]
 
 
 class StaffIntakeForm(AppealForm):

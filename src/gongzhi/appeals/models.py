@@ -240,6 +240,9 @@ class AppealPhoto(models.Model):
         verbose_name = _("诉求照片")
         verbose_name_plural = _("诉求照片")
 
+    def __str__(self) -> str:
+        return f"{self.appeal_id}:{self.pk}"
+
 
 class AppealEvent(models.Model):
     """One step of the appeal's timeline (the ledger holds the same step as an audit event)."""
@@ -284,6 +287,9 @@ class AppealEvent(models.Model):
         ordering = ("at", "id")
         indexes = [models.Index(fields=["appeal", "at"], name="appeal_event_timeline")]
 
+    def __str__(self) -> str:
+        return f"{self.appeal_id}:{self.kind}"
+
 
 class IdempotencyKey(models.Model):
     """A POST's Idempotency-Key: a retry with the same key and body answers the original appeal and creates nothing."""
@@ -297,6 +303,9 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "key"], name="appeal_idempotency_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.owner}:{self.key}"
 
 
 class Notice(models.Model):
@@ -313,6 +322,9 @@ class Notice(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "-id"], name="appeal_notice_recipient")]
+
+    def __str__(self) -> str:
+        return self.message
 
 
 COUNTERS = (
@@ -364,6 +376,9 @@ class AppealStat(models.Model):
             models.Index(fields=["county_path", "day"], name="appeal_stat_county_day"),
             models.Index(fields=["street_path", "day"], name="appeal_stat_street_day"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.street_path} {self.appeal_type}"
 
     def figures(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in COUNTERS}

@@ -1,4 +1,4 @@
-"""Who may do what with appeals (民生诉求, R14.3). Residents act on their own appeals only (services check the owner)."""
+"""Who may do what with appeals (民生诉求, R14.3); residents act on their own appeals only (services check it)."""
 
 from gongzhi.core.policy import Policy
 from gongzhi.core.roles import Role

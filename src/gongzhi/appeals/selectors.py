@@ -163,9 +163,7 @@ def extension_requests(*, viewer: Any, limit: int = 50) -> list[Appeal]:
 
 def overdue_board(*, viewer: Any, after: str | None = None, limit: int = 50) -> tuple[list[Appeal], str | None]:
     """Supervisors: open appeals past their deadline, oldest deadline first."""
-    qs = policy.visible(viewer, "view_overdue", _base()).filter(
-        status__in=OPEN_STATUSES, due_at__lt=timezone.now()
-    )
+    qs = policy.visible(viewer, "view_overdue", _base()).filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
     return _keyset(qs, after, max(1, min(limit, 100)))
 
 
@@ -178,9 +176,7 @@ def my_appeals(*, viewer: Any, limit: int = 50) -> list[Appeal]:
 # ---- statistics from the rollups ----------------------------------------------------------------------------------
 
 
-def stats(
-    *, viewer: Any, start: date, end: date, by: str, county: str | None = None
-) -> list[dict[str, Any]]:
+def stats(*, viewer: Any, start: date, end: date, by: str, county: str | None = None) -> list[dict[str, Any]]:
     """Figures grouped by type, category, street or unit, summed from AppealStat rows in the viewer's scope (one
     indexed range per root; never the appeals table)."""
     roots = policy.roots(viewer, "view_stats")

@@ -423,7 +423,9 @@ def _replay(owner: str, key: str, request_hash: str) -> Appeal | None:
         return None
     if row.request_hash != request_hash:
         raise Conflict(
-            _("该幂等键已用于另一条不同内容的请求。"), code="idempotency_mismatch", fields={"idempotency_key": _("重复")}
+            _("该幂等键已用于另一条不同内容的请求。"),
+            code="idempotency_mismatch",
+            fields={"idempotency_key": _("重复")},
         )
     appeal = row.appeal
     appeal.pickup_code = vault.decrypt(PICKUP_FIELD, row.pickup_cipher)  # type: ignore[attr-defined]
@@ -494,9 +496,7 @@ def appeal_submit(
     if owner_account is None and channel in (Channel.PORTAL, Channel.API) and getattr(actor, "is_authenticated", False):
         owner_account = actor
     if owner_account is None and not mobile and channel not in (Channel.HOTLINE_12345, Channel.OPEN311):
-        raise ServiceError(
-            _("没有居民账号时请留下联系电话，以便答复和回访。"), fields={"contact_mobile": _("必填")}
-        )
+        raise ServiceError(_("没有居民账号时请留下联系电话，以便答复和回访。"), fields={"contact_mobile": _("必填")})
     uploads = list(photos)
     if len(uploads) > MAX_PHOTOS:
         raise ServiceError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}, fields={"photos": _("过多")})
@@ -651,7 +651,7 @@ def _submit_write(
     return appeal
 
 
-# ---- dispatch along the duty list (R10.2, 国办函〔2025〕66号) ----------------------------------------------------------
+# ---- dispatch along the duty list (R10.2, 国办函〔2025〕66号) -----------------------------------------------------
 
 
 def route_for(appeal: Appeal) -> DispatchRoute | None:
@@ -908,9 +908,7 @@ def appeal_answer_directly(*, actor: Any, appeal: Appeal | int, reply: str, now:
     )
 
 
-def appeal_return(
-    *, actor: Any, appeal: Appeal | int, reason: str, basis: str, now: datetime | None = None
-) -> Appeal:
+def appeal_return(*, actor: Any, appeal: Appeal | int, reason: str, basis: str, now: datetime | None = None) -> Appeal:
     """退单: the unit sends the appeal back to the dispatcher with its reason and the basis (清单、职责文件)."""
     reason = _text(reason, "reason", limit=500)
     basis = _text(basis, "basis", limit=300)
@@ -997,9 +995,7 @@ def appeal_dispute_decide(
             a.signoff_due_at = None
         else:
             a.status = Status.DISPATCHED
-            a.signoff_due_at = end_of_day(
-                WorkingCalendar().add_working_days(_local(moment), a.rule_set.signoff_days)
-            )
+            a.signoff_due_at = end_of_day(WorkingCalendar().add_working_days(_local(moment), a.rule_set.signoff_days))
 
     return _transition(
         actor=actor,
@@ -1090,9 +1086,7 @@ def appeal_extension_decide(
     )
 
 
-def appeal_urge(
-    *, actor: Any, appeal: Appeal | int, level: int, note: str = "", now: datetime | None = None
-) -> Appeal:
+def appeal_urge(*, actor: Any, appeal: Appeal | int, level: int, note: str = "", now: datetime | None = None) -> Appeal:
     """催办 (level 1, yellow) or 督办 (level 2, red) by a supervisor or the dispatcher; the sweep does it too."""
     if level not in (1, 2):
         raise ServiceError(_("督办等级无效。"), fields={"level": _("1 催办，2 督办")})
@@ -1142,7 +1136,7 @@ def appeal_escalate(
     return appeal_dispatch(actor=SYSTEM, appeal=current.pk, unit=unit, note=reason, now=now)
 
 
-# ---- resident's side: 回访, 重办, 办结, reopen ------------------------------------------------------------------------
+# ---- resident's side: 回访, 重办, 办结, reopen ---------------------------------------------------------------------
 
 
 def appeal_visit(
@@ -1278,9 +1272,7 @@ def appeal_reopen(*, actor: Any, appeal: Appeal | int, reason: str, now: datetim
     )
 
 
-def appeal_merge(
-    *, actor: Any, appeal: Appeal | int, into: Appeal | int, now: datetime | None = None
-) -> Appeal:
+def appeal_merge(*, actor: Any, appeal: Appeal | int, into: Appeal | int, now: datetime | None = None) -> Appeal:
     """并单: a duplicate joins an open primary appeal in the same county; its resident is told when the primary is
     answered."""
     primary_pk = into.pk if isinstance(into, Appeal) else into
@@ -1382,7 +1374,9 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
         except Conflict:
             continue
     cutoff = moment - timedelta(days=30)
-    for pk in list(Appeal.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).values_list("pk", flat=True)[:batch]):
+    for pk in list(
+        Appeal.objects.filter(status=Status.CLOSED, closed_at__lt=cutoff).values_list("pk", flat=True)[:batch]
+    ):
         try:
             appeal_archive(actor=SYSTEM, appeal=pk, now=moment)
             counts["archived"] += 1
@@ -1527,7 +1521,7 @@ def rules_save(
     return rules
 
 
-SICHUAN_2025 = {
+SICHUAN_2025: dict[str, int] = {
     AppealType.CONSULT: 3,
     AppealType.HELP: 7,
     AppealType.SUGGESTION: 7,

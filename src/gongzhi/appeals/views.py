@@ -3,11 +3,12 @@ the dispatcher console, the overdue board, statistics with ECharts and Excel exp
 
 import io
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +21,11 @@ from gongzhi.core.policy import grants_of
 from gongzhi.core.spreadsheets import workbook_bytes
 from gongzhi.jobs.services import import_submit
 from gongzhi.people.models import Unit
-from gongzhi.territory.models import Division, Level
+from gongzhi.territory.models import Division
 
 from . import forms, routing_bridge, selectors, services
 from .importer import json_to_csv
-from .models import AppealPhoto, AppealType, Channel, Status
+from .models import OPEN_STATUSES, AppealPhoto, AppealType, Channel, Status
 from .permissions import policy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,7 +157,8 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     if item is None:
         raise NotFound("")
     selectors.appeal_get(viewer=request.user, pk=item.appeal_id)
-    return FileResponse(item.image.open("rb"), content_type=item.content_type)
+    with item.image.open("rb") as handle:  # at most 5 MB (services.MAX_PHOTO_BYTES)
+        return HttpResponse(handle.read(), content_type=item.content_type)
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -190,7 +192,7 @@ def _dispatch(request: HttpRequest, user: Any, appeal: Any) -> Any:
     return done
 
 
-STEPS = {
+STEPS: dict[str, Callable[[HttpRequest, Any, Any], Any]] = {
     "dispatch": _dispatch,
     "direct": lambda r, u, a: services.appeal_answer_directly(actor=u, appeal=a, reply=r.POST.get("reply", "")),
     "sign": lambda r, u, a: services.appeal_sign(actor=u, appeal=a),
@@ -275,7 +277,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "next": cursor,
             "mine": mine_only,
             "status": status or "",
-            "statuses": [(s.value, s.label) for s in Status if s.value in selectors.OPEN_STATUSES],
+            "statuses": [(s.value, s.label) for s in Status if s.value in OPEN_STATUSES],
             "can_intake": policy.allows(request.user, "intake"),
             "can_import": policy.allows(request.user, "import"),
         },
@@ -431,7 +433,9 @@ def intake(request: HttpRequest) -> HttpResponse:
             return redirect("appeals:detail", appeal.pk)
     import secrets
 
-    return render(request, "appeals/form.html", {"form": form, "title": _("电话受理/代办"), "key": secrets.token_hex(16)})
+    return render(
+        request, "appeals/form.html", {"form": form, "title": _("电话受理/代办"), "key": secrets.token_hex(16)}
+    )
 
 
 @allowed(policy, "import")

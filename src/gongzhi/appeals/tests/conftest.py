@@ -93,9 +93,7 @@ def build_routes(county: Division) -> None:
         handler_kind=HandlerKind.DEPARTMENT,
         unit=Unit.objects.get(name="旌阳区住房和城乡建设局"),
     )
-    services.route_save(
-        actor=SYSTEM, county=county, category=cat(code="SZ"), handler_kind=HandlerKind.STREET_OFFICE
-    )
+    services.route_save(actor=SYSTEM, county=county, category=cat(code="SZ"), handler_kind=HandlerKind.STREET_OFFICE)
 
 
 @pytest.fixture(autouse=True)

@@ -26,10 +26,10 @@ def test_demo_seed_covers_the_stages_and_rollups_match_a_recount(world: World) -
     stored = {
         (s.day, s.appeal_type, s.category_id, s.street_path, s.unit_key): s.figures() for s in AppealStat.objects.all()
     }
-    for key, figures in recount.items():
-        assert stored.get(key) == figures, key
-    for key, figures in stored.items():
-        if key not in recount:
-            assert not any(figures.values()), key
+    for counted_key, counted in recount.items():
+        assert stored.get(counted_key) == counted, counted_key  # type: ignore[arg-type]
+    for stored_key, figures in stored.items():
+        if stored_key not in recount:
+            assert not any(figures.values()), stored_key
     seed_appeals(count=10)  # idempotent: a second run adds nothing
     assert Appeal.objects.count() == len(appeals)

@@ -129,8 +129,14 @@ def test_api_queue_is_keyset_paged_and_scoped(world: World, client_for: Any) -> 
 def test_staff_pages_and_workflow_from_the_detail_page(world: World, client_for: Any) -> None:
     appeal = submit(world, category="ZJ-01")
     dispatcher = client_for("county_authority")
-    for url in ("/appeals/queue/", "/appeals/dispatch/", "/appeals/overdue/", "/appeals/stats/", "/appeals/intake/",
-                "/appeals/import/"):
+    for url in (
+        "/appeals/queue/",
+        "/appeals/dispatch/",
+        "/appeals/overdue/",
+        "/appeals/stats/",
+        "/appeals/intake/",
+        "/appeals/import/",
+    ):
         assert dispatcher.get(url).status_code == 200, url
     dispatcher.post(f"/appeals/{appeal.pk}/act/dispatch/", {"unit": ""})
     dept = client_for("dept_official")

@@ -2,7 +2,7 @@
 
 import io
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.utils import timezone
@@ -143,8 +143,14 @@ def test_staff_intake_on_behalf_needs_consent_and_keeps_only_the_masked_mobile(w
     assert services.mobile_of(appeal) == "13812345678"
     other = Division.objects.filter(path__startswith="510681", level="community").first()
     with pytest.raises(ServiceError) as outside:
-        submit(world, actor=worker, channel="phone", place=other, contact=services.Contact("", "13812345678"),
-               consent_note="同意")
+        submit(
+            world,
+            actor=worker,
+            channel="phone",
+            place=other,
+            contact=services.Contact("", "13812345678"),
+            consent_note="同意",
+        )
     assert outside.value.code == "place_outside"
     with pytest.raises(Forbidden):
         submit(world, channel="phone", consent_note="x", contact=services.Contact("", "13812345678"))
@@ -337,8 +343,8 @@ def test_hotline_import_is_idempotent_on_the_ticket_number(world: World) -> None
         ),
     ]
     actor = world.user("county_authority")
-    first = HOTLINE_IMPORTER.apply_batch(None, actor, rows)
+    first = HOTLINE_IMPORTER.apply_batch(cast(Any, None), actor, rows)
     assert first.created == 1 and len(first.errors) == 1
-    again = HOTLINE_IMPORTER.apply_batch(None, actor, rows[:1])
+    again = HOTLINE_IMPORTER.apply_batch(cast(Any, None), actor, rows[:1])
     assert again.created == 0 and again.updated == 1
     assert Appeal.objects.filter(external_ref="12345-20260302-0001").count() == 1
