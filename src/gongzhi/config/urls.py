@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("gongzhi.ledger.urls")),
     path("compliance/", regulation_views.compliance, name="compliance"),
     path("workdays/", include("gongzhi.workdays.urls")),
+    path("open311/", include("gongzhi.open311.urls")),
     path("api/v1/", api.urls),
 ]
 

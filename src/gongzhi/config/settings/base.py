@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gongzhi.duties",
     "gongzhi.routing",
     "gongzhi.appeals",
+    "gongzhi.open311",
     "gongzhi.web",
 ]
 
