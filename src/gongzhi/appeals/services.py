@@ -186,7 +186,7 @@ def _lock(appeal: Appeal | int) -> Appeal:
     pk = appeal.pk if isinstance(appeal, Appeal) else appeal
     try:
         return (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("handling_unit", "category", "place", "rule_set")
             .get(pk=pk)
         )
