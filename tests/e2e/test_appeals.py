@@ -50,6 +50,7 @@ def prepare() -> Any:
 
     county = Division.objects.get(code="510603000000")
     build_duty_list(county)
+    services.rules_ensure_default()  # the transactional database was flushed
     services.catalog_load_default()
     build_routes(county)
     return Division.objects.filter(parent__code="510603001000", level=Level.COMMUNITY).order_by("path").first()

@@ -111,6 +111,7 @@ def world(deyang: None, user_named: Callable[[str], Any], settings: Any, tmp_pat
     community = Division.objects.filter(parent=street, level=Level.COMMUNITY).order_by("path").first()
     assert community is not None
     build_duty_list(county)
+    services.rules_ensure_default()  # a transactional test flushed the migration's row
     services.catalog_load_default()
     build_routes(county)
     return World(
