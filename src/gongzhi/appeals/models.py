@@ -52,6 +52,9 @@ OPEN_STATUSES = (
     Status.HANDLING,
 )
 DONE_STATUSES = (Status.CLOSED, Status.ARCHIVED, Status.MERGED)
+OPEN_Q = models.Q(
+    status__in=[str(s) for s in OPEN_STATUSES]
+)  # the partial indexes' predicate; queries use the same list
 
 
 class HandlerKind(models.TextChoices):
@@ -149,6 +152,11 @@ class Appeal(models.Model):
         "territory.Division", verbose_name=_("诉求地点"), on_delete=models.PROTECT, related_name="+"
     )
     scope_path = models.CharField(_("节点路径"), max_length=15, editable=False)
+    # The place's ancestors at each level, so a county's, street's or community's open queue is one equality plus the
+    # deadline order on a partial index (no sort of a whole street's appeals).
+    county_path = models.CharField(max_length=6, editable=False, default="")
+    street_path = models.CharField(max_length=9, editable=False, default="")
+    community_path = models.CharField(max_length=12, editable=False, default="")
     address = models.CharField(_("详细位置"), max_length=120, blank=True)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
     external_ref = models.CharField(_("12345 工单号/外部编号"), max_length=40, null=True, blank=True, unique=True)
@@ -217,6 +225,11 @@ class Appeal(models.Model):
             models.Index(fields=["status", "urge_level", "warn_at"], name="appeal_sweep_warn"),
             models.Index(fields=["status", "overdue", "due_at"], name="appeal_sweep_due"),
             models.Index(fields=["status", "closed_at"], name="appeal_sweep_closed"),
+            models.Index(fields=["due_at", "id"], condition=OPEN_Q, name="appeal_open_city"),
+            models.Index(fields=["county_path", "due_at", "id"], condition=OPEN_Q, name="appeal_open_county"),
+            models.Index(fields=["street_path", "due_at", "id"], condition=OPEN_Q, name="appeal_open_street"),
+            models.Index(fields=["community_path", "due_at", "id"], condition=OPEN_Q, name="appeal_open_community"),
+            models.Index(fields=["handling_unit", "due_at", "id"], condition=OPEN_Q, name="appeal_open_unit"),
         ]
 
     def __str__(self) -> str:

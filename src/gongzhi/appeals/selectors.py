@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.policy import grants_of
 from gongzhi.core.roles import Role
+from gongzhi.core.scope import minimal_roots
+from gongzhi.people.models import Unit
 
 from .models import COUNTERS, OPEN_STATUSES, Appeal, AppealEvent, AppealStat, Category, Status
 from .permissions import HANDLERS, policy
@@ -131,19 +134,45 @@ def _keyset(qs: QuerySet[Appeal], after: str | None, limit: int) -> tuple[list[A
     return rows, (Cursor(rows[-1].due_at, rows[-1].pk).token() if more and rows else None)
 
 
+LEVEL_COLUMN = {6: "county_path", 9: "street_path", 12: "community_path", 15: "scope_path"}
+OPEN_VALUES = [str(v) for v in OPEN_STATUSES]  # the same list as the partial indexes' predicate (models.OPEN_Q)
+
+
+def _in_scope(viewer: Any, action: str) -> QuerySet[Appeal]:
+    """Appeals under the viewer's roots for `action`; one root becomes an equality on its level's column, which the
+    partial `appeal_open_*` indexes answer in deadline order."""
+    roots = minimal_roots(policy.roots(viewer, action))
+    if len(roots) == 1:
+        root = roots[0]
+        if root == str(getattr(settings, "GONGZHI_CITY_CODE", "5106")):
+            return _base()
+        column = LEVEL_COLUMN.get(len(root))
+        if column is not None:
+            return _base().filter(**{column: root})
+    return policy.visible(viewer, action, _base())
+
+
+def _status_filter(qs: QuerySet[Appeal], status: str | None) -> QuerySet[Appeal]:
+    if status in OPEN_VALUES:
+        return qs.filter(status=status)
+    return qs.filter(status__in=OPEN_VALUES)
+
+
 def queue(
     *, viewer: Any, status: str | None = None, mine: bool = False, after: str | None = None, limit: int = 20
 ) -> tuple[list[Appeal], str | None]:
-    """Staff queue ordered by deadline (the reddest first): open appeals in scope, or those of the viewer's units.
-    Each status is one index range; several statuses are read as one `IN` on the same index."""
-    statuses = [status] if status in Status.values else list(OPEN_STATUSES)
+    """Staff queue ordered by deadline (the reddest first): open appeals in scope, or those of the viewer's units."""
     if mine:
         units, divisions = handler_units(viewer)
-        qs = _base().filter(Q(handling_unit_id__in=units) | Q(handling_unit__division_id__in=divisions))
-        qs = policy.visible(viewer, "view", qs)
+        if divisions:
+            units |= set(Unit.objects.filter(division_id__in=divisions).values_list("pk", flat=True))
+        qs = policy.visible(viewer, "view", _base().filter(handling_unit_id__in=sorted(units)))
     else:
-        qs = appeal_list(viewer=viewer)
-    return _keyset(qs.filter(status__in=statuses), after, max(1, min(limit, 100)))
+        qs = _in_scope(viewer, "view")
+        own = _department_only(viewer)
+        if own is not None:
+            qs = qs.filter(handling_unit_id__in=own)
+    return _keyset(_status_filter(qs, status), after, max(1, min(limit, 100)))
 
 
 def dispatch_desk(*, viewer: Any, after: str | None = None, limit: int = 20) -> tuple[list[Appeal], str | None]:
@@ -163,7 +192,7 @@ def extension_requests(*, viewer: Any, limit: int = 50) -> list[Appeal]:
 
 def overdue_board(*, viewer: Any, after: str | None = None, limit: int = 50) -> tuple[list[Appeal], str | None]:
     """Supervisors: open appeals past their deadline, oldest deadline first."""
-    qs = policy.visible(viewer, "view_overdue", _base()).filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+    qs = _in_scope(viewer, "view_overdue").filter(status__in=OPEN_VALUES, due_at__lt=timezone.now())
     return _keyset(qs, after, max(1, min(limit, 100)))
 
 
