@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from gongzhi.core.actors import SYSTEM
 from gongzhi.core.errors import ServiceError
@@ -86,7 +87,7 @@ def _load(version: int) -> Router:
     row = RoutingModel.objects.only("blob", "digest").get(version=version)
     blob = bytes(row.blob)
     if not hmac.compare_digest(_sign(blob), row.digest):
-        raise ServiceError("分派建议模型签名不符，拒绝加载", code="routing_model_tampered")
+        raise ServiceError(_("分派建议模型签名不符，拒绝加载"), code="routing_model_tampered")
     router: Router = pickle.loads(blob)  # noqa: S301 -- written by train() and HMAC-checked above
     return router
 
@@ -105,7 +106,7 @@ def _router() -> tuple[Router, int | None]:
 def suggest(text: str) -> Suggestion:
     """Suggest appeal type, category code and handling-unit code for a text (R8.1); staff decide."""
     if not text or not text.strip():
-        raise ServiceError("诉求内容为空，无法给出建议", code="empty_text")
+        raise ServiceError(_("诉求内容为空，无法给出建议"), code="empty_text")
     router, version = _router()
     reasons = router.predict(text)
     return Suggestion(type=reasons["type"], category=reasons["category"], unit=reasons["unit"], model_version=version)
@@ -124,7 +125,7 @@ def record_feedback(
 ) -> Feedback:
     """Staff accepted or overrode a suggestion; the record feeds the next training (overrides weigh more)."""
     if not (final_type and final_category and final_unit):
-        raise ServiceError("确定的类型、分类和承办单位都必须填写", code="incomplete_feedback")
+        raise ServiceError(_("确定的类型、分类和承办单位都必须填写"), code="incomplete_feedback")
     accepted = suggestion is not None and (
         suggestion.type.label,
         suggestion.category.label,
