@@ -45,9 +45,10 @@ def click(page: Any, name: str) -> None:
 
 def prepare() -> Any:
     from gongzhi.appeals import services
-    from gongzhi.appeals.tests.conftest import build_duty_list, build_routes
+    from gongzhi.appeals.tests.conftest import build_duty_list, build_routes, confirm_next_year
     from gongzhi.territory.models import Division, Level
 
+    confirm_next_year()
     county = Division.objects.get(code="510603000000")
     build_duty_list(county)
     services.rules_ensure_default()  # the transactional database was flushed

@@ -100,7 +100,8 @@ class AppealsConfig(AppConfig):
                     ),
                     Feature(
                         "appeals.common_problems",
-                        "共性问题：相似诉求提示与按主题、地点聚类（尚未实现，仅有人工并单）",
+                        "共性问题：派单台显示相似在办诉求（并单），近 30 天在办诉求按社区和主题聚类，整组作为一件办理、"
+                        "一并答复；居民提交时的相似提示尚未实现",
                         ("R14.3", "R8.1"),
                         complete=False,
                     ),
@@ -109,6 +110,7 @@ class AppealsConfig(AppConfig):
                     MenuEntry("appeals:queue", gettext_noop("诉求工作台"), "view", icon="☎"),
                     MenuEntry("appeals:dispatch", gettext_noop("派单台"), "dispatch", icon="🧭"),
                     MenuEntry("appeals:overdue", gettext_noop("超期督办"), "view_overdue", icon="⏰"),
+                    MenuEntry("appeals:common", gettext_noop("共性问题"), "dispatch", icon="🧩"),
                     MenuEntry("appeals:stats", gettext_noop("诉求统计"), "view_stats", icon="📈"),
                 ),
                 stats=(Stat("appeals_overdue", gettext_noop("超期诉求"), open_overdue),),

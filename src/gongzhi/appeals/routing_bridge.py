@@ -130,3 +130,57 @@ def handled_examples(limit: int = 50_000) -> Iterator[Any]:
 def register() -> None:
     if available():
         import_string("gongzhi.routing.services.register_handled_source")(handled_examples)
+
+
+@dataclass(frozen=True)
+class Similar:
+    appeal: Appeal
+    score: int  # percent
+
+
+def similar_open(appeal: Appeal, *, limit: int = 5, pool: int = 300) -> list[Similar]:
+    """共性问题 at the desk: open appeals in the same street whose text is near this one (near-duplicates to merge)."""
+    if not available() or not appeal.text.strip():
+        return []
+    from .selectors import OPEN_VALUES
+
+    candidates = list(
+        Appeal.objects.filter(street_path=appeal.street_path, status__in=OPEN_VALUES)
+        .exclude(pk=appeal.pk)
+        .select_related("place")
+        .order_by("-due_at", "-id")[:pool]
+    )
+    try:
+        similar = import_string("gongzhi.routing.services.similar")
+        matches = similar(appeal.text, [(a.pk, a.text) for a in candidates], threshold=0.3, limit=limit)
+    except (ImportError, ServiceError) as exc:
+        logger.info("no similar appeals for %s: %s", appeal.number, exc)
+        return []
+    by_pk = {a.pk: a for a in candidates}
+    return [Similar(by_pk[m.key], round(m.score * 100)) for m in matches if m.key in by_pk]
+
+
+@dataclass(frozen=True)
+class CommonProblem:
+    place: str
+    words: tuple[str, ...]
+    appeals: list[Appeal]
+
+
+def common_problems(queryset: Any, *, pool: int = 2000) -> list[CommonProblem]:
+    """共性问题: recent open appeals clustered by topic within a community (`routing.cluster`), largest first."""
+    if not available():
+        return []
+    rows = list(queryset.select_related("place", "category").order_by("-id")[:pool])
+    try:
+        cluster = import_string("gongzhi.routing.services.cluster")
+        item = import_string("gongzhi.routing.services.Item")
+        groups = cluster([item(key=a.pk, text=a.text, place=a.community_path) for a in rows])
+    except (ImportError, ServiceError) as exc:
+        logger.info("no clustering: %s", exc)
+        return []
+    by_pk = {a.pk: a for a in rows}
+    return [
+        CommonProblem(g.place, tuple(g.words), sorted((by_pk[k] for k in g.keys if k in by_pk), key=lambda a: a.pk))
+        for g in groups
+    ]

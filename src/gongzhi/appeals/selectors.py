@@ -138,7 +138,7 @@ LEVEL_COLUMN = {6: "county_path", 9: "street_path", 12: "community_path", 15: "s
 OPEN_VALUES = [str(v) for v in OPEN_STATUSES]  # the same list as the partial indexes' predicate (models.OPEN_Q)
 
 
-def _in_scope(viewer: Any, action: str) -> QuerySet[Appeal]:
+def in_scope(viewer: Any, action: str) -> QuerySet[Appeal]:
     """Appeals under the viewer's roots for `action`; one root becomes an equality on its level's column, which the
     partial `appeal_open_*` indexes answer in deadline order."""
     roots = minimal_roots(policy.roots(viewer, action))
@@ -168,7 +168,7 @@ def queue(
             units |= set(Unit.objects.filter(division_id__in=divisions).values_list("pk", flat=True))
         qs = policy.visible(viewer, "view", _base().filter(handling_unit_id__in=sorted(units)))
     else:
-        qs = _in_scope(viewer, "view")
+        qs = in_scope(viewer, "view")
         own = _department_only(viewer)
         if own is not None:
             qs = qs.filter(handling_unit_id__in=own)
@@ -192,7 +192,7 @@ def extension_requests(*, viewer: Any, limit: int = 50) -> list[Appeal]:
 
 def overdue_board(*, viewer: Any, after: str | None = None, limit: int = 50) -> tuple[list[Appeal], str | None]:
     """Supervisors: open appeals past their deadline, oldest deadline first."""
-    qs = _in_scope(viewer, "view_overdue").filter(status__in=OPEN_VALUES, due_at__lt=timezone.now())
+    qs = in_scope(viewer, "view_overdue").filter(status__in=OPEN_VALUES, due_at__lt=timezone.now())
     return _keyset(qs, after, max(1, min(limit, 100)))
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("dispatch/", views.dispatch_console, name="dispatch"),
     path("overdue/", views.overdue, name="overdue"),
+    path("common/", views.common, name="common"),
     path("stats/", views.stats, name="stats"),
     path("stats.xlsx", views.stats_export, name="stats_export"),
     path("intake/", views.intake, name="intake"),

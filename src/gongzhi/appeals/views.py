@@ -146,6 +146,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if suggestions
         else [],
         "photos": list(appeal.photos.all()),
+        "similar": routing_bridge.similar_open(appeal)
+        if can_dispatch and appeal.status in (Status.RECEIVED, Status.RETURNED, Status.DISPATCHED)
+        else [],
         "Status": Status,
     }
     return render(request, "appeals/detail.html", context)
@@ -464,3 +467,37 @@ def hotline_import(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(reverse("jobs:detail", args=[job.public_id]))
     return render(request, "appeals/import.html", {"form": form})
+
+
+@allowed(policy, "dispatch")
+@require_http_methods(["GET", "POST"])
+def common(request: HttpRequest) -> HttpResponse:
+    """共性问题: open appeals of the last 30 days in the dispatcher's scope, clustered by topic and community; a
+    group can be taken up as one item (its members merged into the earliest, so one reply answers them all)."""
+    since = timezone.now() - timedelta(days=30)
+    qs = selectors.in_scope(request.user, "dispatch").filter(status__in=selectors.OPEN_VALUES, accepted_at__gte=since)
+    groups = routing_bridge.common_problems(qs)
+    if request.method == "POST":
+        keys = {_int(k) for k in request.POST.getlist("appeal")}
+        group = next((g for g in groups if {a.pk for a in g.appeals} == keys), None)
+        if group is None or len(group.appeals) < 2:
+            messages.error(request, _("该共性问题已变化，请刷新后重试。"))
+            return redirect("appeals:common")
+        primary, *members = group.appeals
+        merged = 0
+        for member in members:
+            try:
+                services.appeal_merge(actor=request.user, appeal=member, into=primary)
+                merged += 1
+            except ServiceError as exc:
+                messages.error(request, f"{member.number}：{exc.message}")
+        messages.success(
+            request, _("已作为一件共性问题办理：%(n)s 件诉求并入 %(p)s。") % {"n": merged, "p": primary.number}
+        )
+        return redirect("appeals:detail", primary.pk)
+    names = dict(Division.objects.filter(path__in={g.place for g in groups}).values_list("path", "name"))
+    return render(
+        request,
+        "appeals/common.html",
+        {"groups": [(g, names.get(g.place, g.place)) for g in groups], "available": routing_bridge.available()},
+    )

@@ -96,6 +96,21 @@ def build_routes(county: Division) -> None:
     services.route_save(actor=SYSTEM, county=county, category=cat(code="SZ"), handler_kind=HandlerKind.STREET_OFFICE)
 
 
+def confirm_next_year() -> None:
+    """Tests that run at today's date may count deadlines into next year: enter it the way an administrator would."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from gongzhi.workdays import services as workdays
+    from gongzhi.workdays.calendar import year_status
+
+    year = timezone.localdate().year + 1
+    if year_status(year) == "missing":
+        workdays.override_set(actor=SYSTEM, day=date(year, 1, 1), kind="holiday", name="元旦")
+        workdays.year_confirm(actor=SYSTEM, year=year, basis="测试录入")
+
+
 @pytest.fixture(autouse=True)
 def _official_language() -> Iterator[None]:
     with translation.override("zh-hans"):

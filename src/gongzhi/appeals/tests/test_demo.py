@@ -8,12 +8,13 @@ from gongzhi.appeals import services
 from gongzhi.appeals.demo import seed_appeals
 from gongzhi.appeals.models import COUNTERS, Appeal, AppealStat
 
-from .conftest import World
+from .conftest import World, confirm_next_year
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("R14.3")]
 
 
 def test_demo_seed_covers_the_stages_and_rollups_match_a_recount(world: World) -> None:
+    confirm_next_year()
     seed_appeals(count=120)
     appeals = list(Appeal.objects.all())
     assert len(appeals) >= 100
