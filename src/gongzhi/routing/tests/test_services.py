@@ -138,3 +138,11 @@ def test_command_and_periodic_task() -> None:
     assert [p.name for p in manifest.periodic] == ["routing.retrain"]
     manifest.periodic[0].task.call()
     assert RoutingModel.objects.get(is_active=True).version == 2
+
+
+def test_demo_seed_trains_the_first_model_once() -> None:
+    from gongzhi.routing.demo import seed_routing
+
+    seed_routing()
+    seed_routing()
+    assert list(RoutingModel.objects.values_list("version", "is_active")) == [(1, True)]
