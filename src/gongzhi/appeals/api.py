@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from gongzhi.core.errors import NotFound
@@ -216,7 +217,7 @@ def dispatch(request: HttpRequest, number: str, payload: DispatchIn) -> dict[str
     if payload.unit_id is not None:
         unit = Unit.objects.filter(pk=payload.unit_id).first()
         if unit is None:
-            raise NotFound("")
+            raise NotFound(_("未找到该记录，或您无权查看。"))
     return _out(
         services.appeal_dispatch(
             actor=request.user, appeal=appeal, unit=unit, matter_code=payload.matter_code, note=payload.note

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.policy import grants_of
@@ -72,7 +73,7 @@ def appeal_get(*, viewer: Any, pk: int) -> Appeal:
     """Staff within scope, or the resident who owns it; anything else is the same NotFound."""
     appeal = _base().filter(pk=pk).first() if isinstance(pk, int) else None
     if appeal is None:
-        raise NotFound("")
+        raise NotFound(_("未找到该记录，或您无权查看。"))
     if getattr(viewer, "is_authenticated", False) and appeal.resident_id == viewer.pk:
         return appeal
     return policy.get(viewer, "view", appeal_list(viewer=viewer), pk=pk)
@@ -81,7 +82,7 @@ def appeal_get(*, viewer: Any, pk: int) -> Appeal:
 def appeal_by_number(*, viewer: Any, number: str) -> Appeal:
     appeal = _base().filter(number=number.strip().upper()[:20]).first()
     if appeal is None:
-        raise NotFound("")
+        raise NotFound(_("未找到该记录，或您无权查看。"))
     return appeal_get(viewer=viewer, pk=appeal.pk)
 
 

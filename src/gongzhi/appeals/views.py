@@ -158,7 +158,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     item = AppealPhoto.objects.filter(pk=pk).first()
     if item is None:
-        raise NotFound("")
+        raise NotFound(_("未找到该记录，或您无权查看。"))
     selectors.appeal_get(viewer=request.user, pk=item.appeal_id)
     with item.image.open("rb") as handle:  # at most 5 MB (services.MAX_PHOTO_BYTES)
         return HttpResponse(handle.read(), content_type=item.content_type)
@@ -248,7 +248,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     appeal = selectors.appeal_get(viewer=request.user, pk=pk)
     handler = STEPS.get(step)
     if handler is None:
-        raise NotFound("")
+        raise NotFound(_("未找到该记录，或您无权查看。"))
     try:
         handler(request, request.user, appeal)
     except ServiceError as exc:
