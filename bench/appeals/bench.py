@@ -263,6 +263,18 @@ def phase_generate(n: int, part: str) -> dict[str, Any]:
                 count(satisfaction), count(*) FILTER (WHERE solved), count(*) FILTER (WHERE overdue), 0
             FROM appeals_appeal WHERE id >= %s
             GROUP BY 1, 2, 3, 4, 5, 6, 7
+            ON CONFLICT (day, appeal_type, category_id, street_path, unit_key) DO UPDATE SET
+                received = appeals_appealstat.received + EXCLUDED.received,
+                dispatched = appeals_appealstat.dispatched + EXCLUDED.dispatched,
+                signed = appeals_appealstat.signed + EXCLUDED.signed,
+                signed_on_time = appeals_appealstat.signed_on_time + EXCLUDED.signed_on_time,
+                replied = appeals_appealstat.replied + EXCLUDED.replied,
+                replied_on_time = appeals_appealstat.replied_on_time + EXCLUDED.replied_on_time,
+                closed = appeals_appealstat.closed + EXCLUDED.closed,
+                satisfaction_sum = appeals_appealstat.satisfaction_sum + EXCLUDED.satisfaction_sum,
+                satisfaction_count = appeals_appealstat.satisfaction_count + EXCLUDED.satisfaction_count,
+                solved = appeals_appealstat.solved + EXCLUDED.solved,
+                overdue = appeals_appealstat.overdue + EXCLUDED.overdue
             """,
             [first_id],
         )
