@@ -111,7 +111,7 @@ def fit(examples: Sequence[Example]) -> Router:
         y = [getattr(e, head) for e in examples]
         if len(set(y)) < 2:
             raise ValueError(f"head {head!r} needs at least two labels")
-        clf = LogisticRegression(C=10.0, solver="saga", tol=1e-3, max_iter=1000)
+        clf = LogisticRegression(C=10.0, solver="saga", tol=1e-3, max_iter=1000, random_state=0)
         clf.fit(x, y, sample_weight=weights)
         heads[head] = clf
     return Router(features=features, heads=heads, feature_names=features.get_feature_names_out())
