@@ -15,9 +15,11 @@ urlpatterns = [
     path("duties/", include("gongzhi.duties.urls")),
     path("consult/", include("gongzhi.consult.urls")),
     path("autonomy/", include("gongzhi.autonomy.urls")),
+    path("appeals/", include("gongzhi.appeals.urls")),
     path("", include("gongzhi.ledger.urls")),
     path("compliance/", regulation_views.compliance, name="compliance"),
     path("workdays/", include("gongzhi.workdays.urls")),
+    path("open311/", include("gongzhi.open311.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "gongzhi.duties",
     "gongzhi.consult",
     "gongzhi.autonomy",
+    "gongzhi.routing",
+    "gongzhi.appeals",
+    "gongzhi.open311",
     "gongzhi.web",
 ]
 
@@ -165,6 +168,8 @@ GONGZHI_SITE_NAME = _("共治 · 德阳社区治理平台")
 GONGZHI_CITY_CODE = "5106"
 GONGZHI_DIVISIONS_CSV = PACKAGE_DIR / "territory" / "data" / "deyang-divisions.csv"
 GONGZHI_IMPORT_MAX_ROWS = 200_000
+# Resident notices about appeals: a class with send(to_user=, to_mobile=, message=) (gongzhi.appeals.notify).
+GONGZHI_APPEAL_NOTICE_CHANNEL = os.environ.get("GONGZHI_APPEAL_NOTICE_CHANNEL", "gongzhi.appeals.notify.FileChannel")
 
 LOGGING: dict[str, object] = {
     "version": 1,

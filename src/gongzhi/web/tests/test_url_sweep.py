@@ -17,10 +17,17 @@ PUBLIC = {
     "accounts/preferences/",
     "duties/",
     "duties/certificates/check/",
+    "appeals/track/",
     "ledger/checkpoint",
     "ledger/verifier-key",
     "disclosures/",
     "disclosures/<int:pk>/",
+    "open311/v2/",
+    "open311/v2/discovery.<fmt:fmt>",
+    "open311/v2/services.<fmt:fmt>",
+    "open311/v2/services/<str:code>.<fmt:fmt>",
+    "open311/v2/requests.<fmt:fmt>",
+    "open311/v2/requests/<str:request_id>.<fmt:fmt>",
 }
 PUBLIC_API = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/ledger/checkpoints"}
 # Public API operations that need query parameters (or an index in range): without them they answer 400, not 401.

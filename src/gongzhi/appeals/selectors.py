@@ -1,0 +1,252 @@
+"""Reads of the appeals domain, through the viewer's scope. Hot lists walk `(scope_path, status, due_at, id)` or
+`(handling_unit, status, due_at, id)` with keyset pagination (`after=` the last row's due_at and id): no COUNT, no
+OFFSET over millions of rows."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.core.errors import NotFound
+from gongzhi.core.policy import grants_of
+from gongzhi.core.roles import Role
+from gongzhi.core.scope import minimal_roots
+from gongzhi.people.models import Unit
+
+from .models import COUNTERS, OPEN_STATUSES, Appeal, AppealEvent, AppealStat, Category, Status
+from .permissions import HANDLERS, policy
+from .services import pickup_digest
+
+RED, YELLOW, GREEN = "red", "yellow", "green"
+
+
+def colour(appeal: Appeal, now: datetime | None = None) -> str:
+    """Deadline colour: red when overdue, yellow from the warning point (80 % of the time), green before."""
+    moment = now or timezone.now()
+    if appeal.status not in OPEN_STATUSES:
+        return RED if appeal.overdue else GREEN
+    if appeal.overdue or moment > appeal.due_at:
+        return RED
+    if moment >= appeal.warn_at or appeal.urge_level >= 1:
+        return YELLOW
+    return GREEN
+
+
+def _base() -> QuerySet[Appeal]:
+    return Appeal.objects.select_related("category", "place", "handling_unit")
+
+
+def handler_units(viewer: Any) -> tuple[set[int], set[int]]:
+    """(unit ids, division ids) the viewer handles for; see services._acts_for."""
+    units: set[int] = set()
+    divisions: set[int] = set()
+    for grant in grants_of(viewer):
+        if grant.role in HANDLERS:
+            if grant.unit_id:
+                units.add(grant.unit_id)
+            else:
+                divisions.add(grant.division_id)
+    return units, divisions
+
+
+def _department_only(viewer: Any) -> set[int] | None:
+    grants = list(grants_of(viewer))
+    if grants and all(g.role == Role.DEPARTMENT_OFFICIAL for g in grants):
+        return {g.unit_id for g in grants if g.unit_id}
+    return None
+
+
+def appeal_list(*, viewer: Any) -> QuerySet[Appeal]:
+    """Appeals in the viewer's scope; a department official sees only those handled by their department."""
+    qs = policy.visible(viewer, "view", _base())
+    own = _department_only(viewer)
+    if own is not None:
+        qs = qs.filter(handling_unit_id__in=own)
+    return qs
+
+
+def appeal_get(*, viewer: Any, pk: int) -> Appeal:
+    """Staff within scope, or the resident who owns it; anything else is the same NotFound."""
+    appeal = _base().filter(pk=pk).first() if isinstance(pk, int) else None
+    if appeal is None:
+        raise NotFound(_("未找到该记录，或您无权查看。"))
+    if getattr(viewer, "is_authenticated", False) and appeal.resident_id == viewer.pk:
+        return appeal
+    return policy.get(viewer, "view", appeal_list(viewer=viewer), pk=pk)
+
+
+def appeal_by_number(*, viewer: Any, number: str) -> Appeal:
+    appeal = _base().filter(number=number.strip().upper()[:20]).first()
+    if appeal is None:
+        raise NotFound(_("未找到该记录，或您无权查看。"))
+    return appeal_get(viewer=viewer, pk=appeal.pk)
+
+
+def appeal_track(*, number: str, code: str) -> Appeal | None:
+    """Public follow-up by number and 提取码 (no account); a wrong pair answers None, the same as a missing number."""
+    number = number.strip().upper()
+    if not number or len(number) > 20 or not number.isalnum():
+        return None
+    appeal = _base().filter(number=number).first()
+    if appeal is None or not code.strip():
+        return None
+    import hmac
+
+    if not hmac.compare_digest(appeal.pickup_hash, pickup_digest(appeal.number, code)):
+        return None
+    return appeal
+
+
+def timeline(*, appeal: Appeal, public_only: bool) -> list[AppealEvent]:
+    qs = appeal.events.select_related("unit")
+    if public_only:
+        qs = qs.filter(public=True)
+    return list(qs)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    due_at: datetime
+    pk: int
+
+    def token(self) -> str:
+        return f"{self.due_at.timestamp():.6f}_{self.pk}"
+
+    @classmethod
+    def parse(cls, token: str) -> "Cursor | None":
+        try:
+            stamp, pk = token.split("_", 1)
+            return cls(datetime.fromtimestamp(float(stamp), tz=timezone.get_current_timezone()), int(pk))
+        except (ValueError, OverflowError, OSError):
+            return None
+
+
+def _keyset(qs: QuerySet[Appeal], after: str | None, limit: int) -> tuple[list[Appeal], str | None]:
+    cursor = Cursor.parse(after) if after else None
+    if cursor is not None:
+        qs = qs.filter(Q(due_at__gt=cursor.due_at) | Q(due_at=cursor.due_at, pk__gt=cursor.pk))
+    rows = list(qs.order_by("due_at", "pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (Cursor(rows[-1].due_at, rows[-1].pk).token() if more and rows else None)
+
+
+LEVEL_COLUMN = {6: "county_path", 9: "street_path", 12: "community_path", 15: "scope_path"}
+OPEN_VALUES = [str(v) for v in OPEN_STATUSES]  # the same list as the partial indexes' predicate (models.OPEN_Q)
+
+
+def in_scope(viewer: Any, action: str) -> QuerySet[Appeal]:
+    """Appeals under the viewer's roots for `action`; one root becomes an equality on its level's column, which the
+    partial `appeal_open_*` indexes answer in deadline order."""
+    roots = minimal_roots(policy.roots(viewer, action))
+    if len(roots) == 1:
+        root = roots[0]
+        if root == str(getattr(settings, "GONGZHI_CITY_CODE", "5106")):
+            return _base()
+        column = LEVEL_COLUMN.get(len(root))
+        if column is not None:
+            return _base().filter(**{column: root})
+    return policy.visible(viewer, action, _base())
+
+
+def _status_filter(qs: QuerySet[Appeal], status: str | None) -> QuerySet[Appeal]:
+    if status in OPEN_VALUES:
+        return qs.filter(status=status)
+    return qs.filter(status__in=OPEN_VALUES)
+
+
+def queue(
+    *, viewer: Any, status: str | None = None, mine: bool = False, after: str | None = None, limit: int = 20
+) -> tuple[list[Appeal], str | None]:
+    """Staff queue ordered by deadline (the reddest first): open appeals in scope, or those of the viewer's units."""
+    if mine:
+        units, divisions = handler_units(viewer)
+        if divisions:
+            units |= set(Unit.objects.filter(division_id__in=divisions).values_list("pk", flat=True))
+        qs = policy.visible(viewer, "view", _base().filter(handling_unit_id__in=sorted(units)))
+    else:
+        qs = in_scope(viewer, "view")
+        own = _department_only(viewer)
+        if own is not None:
+            qs = qs.filter(handling_unit_id__in=own)
+    return _keyset(_status_filter(qs, status), after, max(1, min(limit, 100)))
+
+
+def dispatch_desk(*, viewer: Any, after: str | None = None, limit: int = 20) -> tuple[list[Appeal], str | None]:
+    """The dispatcher's desk: received, returned and disputed appeals in scope, plus pending extension requests."""
+    qs = policy.visible(viewer, "dispatch", _base()).filter(
+        Q(status__in=(Status.RECEIVED, Status.RETURNED, Status.DISPUTED, Status.DISSATISFIED))
+    )
+    return _keyset(qs, after, max(1, min(limit, 100)))
+
+
+def extension_requests(*, viewer: Any, limit: int = 50) -> list[Appeal]:
+    qs = policy.visible(viewer, "dispatch", _base()).filter(
+        status=Status.HANDLING, extension_requested_days__isnull=False
+    )
+    return list(qs.order_by("due_at", "pk")[:limit])
+
+
+def overdue_board(*, viewer: Any, after: str | None = None, limit: int = 50) -> tuple[list[Appeal], str | None]:
+    """Supervisors: open appeals past their deadline, oldest deadline first."""
+    qs = in_scope(viewer, "view_overdue").filter(status__in=OPEN_VALUES, due_at__lt=timezone.now())
+    return _keyset(qs, after, max(1, min(limit, 100)))
+
+
+def my_appeals(*, viewer: Any, limit: int = 50) -> list[Appeal]:
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    return list(_base().filter(resident=viewer).order_by("-pk")[:limit])
+
+
+# ---- statistics from the rollups ----------------------------------------------------------------------------------
+
+
+def stats(*, viewer: Any, start: date, end: date, by: str, county: str | None = None) -> list[dict[str, Any]]:
+    """Figures grouped by type, category, street or unit, summed from AppealStat rows in the viewer's scope (one
+    indexed range per root; never the appeals table)."""
+    roots = policy.roots(viewer, "view_stats")
+    q: Q | None = None
+    for root in roots:
+        part = Q(county_path__startswith=root) if len(root) <= 6 else Q(street_path__startswith=root[:9])
+        q = part if q is None else q | part
+    if q is None:
+        return []
+    qs = AppealStat.objects.filter(q, day__gte=start, day__lte=end)
+    if county:
+        qs = qs.filter(county_path=county)
+    own = _department_only(viewer)
+    if own is not None:
+        qs = qs.filter(unit_id__in=own)
+    group = {"type": "appeal_type", "category": "category__name", "street": "street_path", "unit": "unit__name"}
+    key = group.get(by, "appeal_type")
+    rows = qs.values(key).annotate(**{c: Sum(c) for c in COUNTERS}).order_by(key)
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        figures = {c: int(row[c] or 0) for c in COUNTERS}
+        scored = figures["received"] - figures["excluded"]
+        out.append(
+            {
+                "key": row[key],
+                **figures,
+                "signoff_rate": _rate(figures["signed_on_time"], figures["signed"]),
+                "ontime_rate": _rate(figures["replied_on_time"], figures["replied"]),
+                "satisfaction": round(figures["satisfaction_sum"] / figures["satisfaction_count"], 2)
+                if figures["satisfaction_count"]
+                else None,
+                "scored": scored,
+            }
+        )
+    return out
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def categories() -> list[Category]:
+    return list(Category.objects.filter(is_active=True).order_by("path"))

@@ -1,0 +1,19 @@
+"""Background work of the appeals domain; every task is idempotent."""
+
+from django_tasks import task
+
+from . import notify
+from .services import sweep
+
+
+@task()
+def deliver_notice(notice_id: int) -> None:
+    notify.deliver(notice_id)
+
+
+@task()
+def appeals_sweep() -> None:
+    """催办 at 80 % of the time (yellow), 督办 when overdue (red), archive 30 days after 办结."""
+    for _round in range(200):  # at most 200 batches of 500 per run; the next run continues
+        if not any(sweep().values()):
+            break

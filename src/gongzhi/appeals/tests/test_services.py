@@ -1,0 +1,350 @@
+"""Appeal services: intake, deadlines in working days with 调休, the workflow, the duty-list gate, rollups."""
+
+import io
+from datetime import date
+from typing import Any, cast
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from gongzhi.appeals import selectors, services
+from gongzhi.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealStat, IdempotencyKey, Status
+from gongzhi.core.actors import SYSTEM
+from gongzhi.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from gongzhi.ledger.models import AuditEvent
+from gongzhi.people.models import Unit
+from gongzhi.territory.models import Division
+from gongzhi.workdays.calendar import CalendarMissing
+
+from .conftest import MONDAY, World, at, submit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clause("R14.3")]
+
+
+def png(size: tuple[int, int] = (32, 24)) -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
+    out.seek(0)
+    return out
+
+
+def totals(**filters: Any) -> dict[str, int]:
+    rows = AppealStat.objects.filter(**filters)
+    result: dict[str, int] = {}
+    for row in rows:
+        for key, value in row.figures().items():
+            result[key] = result.get(key, 0) + value
+    return result
+
+
+# ---- intake -------------------------------------------------------------------------------------------------------
+
+
+def test_intake_numbers_hashes_the_pickup_code_and_times_the_deadline(world: World) -> None:
+    appeal = submit(world)
+    assert appeal.number == f"DY2026{appeal.pk:08d}"
+    assert appeal.pickup_code not in appeal.pickup_hash
+    assert selectors.appeal_track(number=appeal.number, code=appeal.pickup_code) == appeal
+    assert selectors.appeal_track(number=appeal.number, code="WRONG1") is None
+    # 投诉 15 working days from Monday 2 March 2026, counted from the next day: Monday 23 March.
+    assert timezone.localdate(appeal.due_at) == date(2026, 3, 23)
+    assert appeal.status == Status.RECEIVED and appeal.resident == world.user("resident")
+    assert AuditEvent.objects.filter(action="appeals.accepted", target_id=str(appeal.pk)).exists()
+    assert totals(day=date(2026, 3, 2))["received"] == 1
+
+
+def test_deadlines_count_working_days_across_a_tiaoxiu_weekend(world: World) -> None:
+    # 咨询: 3 working days from Thursday 17 Sep 2026. Sunday 20 Sep is a 调休 working day, so: Fri 18, Sun 20,
+    # Mon 21 (a weekend-only count would give Tue 22).
+    appeal = submit(world, appeal_type="consult", now=at(2026, 9, 17))
+    assert timezone.localdate(appeal.due_at) == date(2026, 9, 21)
+    # Sign-off within 1 working day of a Saturday dispatch is the 调休 Sunday.
+    dispatched = services.appeal_dispatch(
+        actor=world.user("county_authority"), appeal=appeal, unit=world.enforcement, now=at(2026, 9, 19)
+    )
+    assert timezone.localdate(dispatched.signoff_due_at) == date(2026, 9, 20)
+    # The yellow warning sits at 80 % of the time between acceptance and the deadline.
+    span = (appeal.due_at - appeal.accepted_at).total_seconds()
+    assert abs((appeal.warn_at - appeal.accepted_at).total_seconds() - 0.8 * span) < 1
+
+
+def test_a_year_without_calendar_data_is_refused_not_guessed(world: World) -> None:
+    with pytest.raises(CalendarMissing) as caught:
+        submit(world, now=at(2026, 12, 28))
+    assert caught.value.status == 409
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"text": "   "}, "text"),
+        ({"text": "长" * 100_000}, "text"),
+        ({"category": "NOPE"}, "category"),
+        ({"appeal_type": "rant"}, "appeal_type"),
+        ({"place": "110101001001"}, "place"),
+        ({"place": "510603000000"}, "place"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_written(world: World, overrides: dict[str, Any], field: str) -> None:
+    if overrides.get("place") == "110101001001":
+        overrides = {"place": Division(code="110101001001", path="110101001001", level="community", is_active=True)}
+    with pytest.raises(ServiceError) as caught:
+        submit(world, **overrides)
+    assert field in caught.value.fields
+    assert caught.value.status == 400
+    assert not Appeal.objects.exists() and not AppealStat.objects.exists()
+
+
+def test_script_tags_are_kept_as_text(world: World) -> None:
+    appeal = submit(world, text="<script>alert(1)</script>路灯坏了")
+    assert appeal.text.startswith("<script>")  # stored as typed; templates and JSON escape it (see test_http)
+
+
+def test_photos_must_be_real_images_within_the_size_cap(world: World) -> None:
+    appeal = submit(world, photos=[png()])
+    photo = AppealPhoto.objects.get(appeal=appeal)
+    assert photo.content_type == "image/png" and (photo.width, photo.height) == (32, 24)
+    with pytest.raises(ServiceError) as not_image:
+        submit(world, photos=[io.BytesIO(b"%PDF-1.4 not an image")])
+    assert not_image.value.code == "photo_invalid"
+    with pytest.raises(ServiceError) as too_big:
+        submit(world, photos=[io.BytesIO(b"\xff\xd8\xff" + b"0" * (services.MAX_PHOTO_BYTES + 1))])
+    assert too_big.value.code == "photo_too_large"
+    assert Appeal.objects.count() == 1
+
+
+def test_same_idempotency_key_answers_the_original_and_creates_nothing(world: World) -> None:
+    first = submit(world, idempotency_key="k-1")
+    again = submit(world, idempotency_key="k-1")
+    assert again.pk == first.pk and again.pickup_code == first.pickup_code and again.replayed
+    assert Appeal.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+    assert AppealEvent.objects.count() == 1 and totals()["received"] == 1
+    with pytest.raises(Conflict):
+        submit(world, idempotency_key="k-1", text="另一件事")
+    assert Appeal.objects.count() == 1
+
+
+def test_staff_intake_on_behalf_needs_consent_and_keeps_only_the_masked_mobile(world: World) -> None:
+    worker = world.user("worker")
+    with pytest.raises(ServiceError) as caught:
+        submit(world, actor=worker, channel="phone", contact=services.Contact("唐婆婆", "13812345678"))
+    assert "consent_note" in caught.value.fields
+    appeal = submit(
+        world,
+        actor=worker,
+        channel="phone",
+        contact=services.Contact("唐婆婆", "13812345678"),
+        consent_note="电话中口头同意代为登记（录音 0302-1）",
+    )
+    assert appeal.contact_mobile_masked == "138****5678" and appeal.intake_by == worker
+    assert b"13812345678" not in bytes(appeal.contact_mobile_cipher)
+    assert services.mobile_of(appeal) == "13812345678"
+    other = Division.objects.filter(path__startswith="510681", level="community").first()
+    with pytest.raises(ServiceError) as outside:
+        submit(
+            world,
+            actor=worker,
+            channel="phone",
+            place=other,
+            contact=services.Contact("", "13812345678"),
+            consent_note="同意",
+        )
+    assert outside.value.code == "place_outside"
+    with pytest.raises(Forbidden):
+        submit(world, channel="phone", consent_note="x", contact=services.Contact("", "13812345678"))
+
+
+# ---- workflow -----------------------------------------------------------------------------------------------------
+
+
+def test_full_loop_dispatch_sign_reply_visit_with_rollups(world: World) -> None:
+    dispatcher, dept = world.user("county_authority"), world.user("dept_official")
+    appeal = submit(world, category="ZJ-01", text="物业不履行维修义务")
+    appeal = services.appeal_dispatch(actor=dispatcher, appeal=appeal, now=MONDAY)  # route: ZJ → 住建局
+    assert appeal.handling_unit == world.housing and appeal.status == Status.DISPATCHED
+    with pytest.raises(Forbidden):
+        services.appeal_sign(actor=world.user("worker"), appeal=appeal, now=MONDAY)
+    services.appeal_sign(actor=dept, appeal=appeal, now=at(2026, 3, 3, 9))
+    with pytest.raises(Conflict):  # a second sign-off (a concurrent click) is refused cleanly
+        services.appeal_sign(actor=dept, appeal=appeal, now=at(2026, 3, 3, 9))
+    services.appeal_progress(actor=dept, appeal=appeal, note="已约谈物业公司", now=at(2026, 3, 4))
+    services.appeal_reply(actor=dept, appeal=appeal, reply="物业已于3月5日完成维修", now=at(2026, 3, 5))
+    with pytest.raises(NotFound):
+        services.appeal_visit(actor=world.user("household_head"), appeal=appeal, satisfaction=5, solved=True)
+    closed = services.appeal_visit(actor=world.user("resident"), appeal=appeal, satisfaction=5, solved=True)
+    assert closed.status == Status.CLOSED and closed.signed_on_time and closed.replied_on_time
+    kinds = list(closed.events.values_list("kind", flat=True))
+    assert kinds == ["accepted", "dispatched", "signed", "progress", "replied", "visited"]
+    figures = totals(unit=world.housing)
+    assert figures["received"] == 1 and figures["signed_on_time"] == 1 and figures["replied_on_time"] == 1
+    assert figures["closed"] == 1 and figures["satisfaction_sum"] == 5 and figures["satisfaction_count"] == 1
+    assert totals(unit_key=0) == {} or totals(unit_key=0).get("received", 0) == 0  # moved with the dispatch
+
+
+def test_return_dispute_reassign_and_direct_answer(world: World) -> None:
+    dispatcher, dept = world.user("county_authority"), world.user("dept_official")
+    appeal = submit(world, category="ZJ-01")
+    services.appeal_dispatch(actor=dispatcher, appeal=appeal, now=MONDAY)
+    returned = services.appeal_return(
+        actor=dept, appeal=appeal, reason="属于小区业委会自治事项", basis="《物业管理条例》第十一条"
+    )
+    assert returned.status == Status.RETURNED and returned.handling_unit is None
+    event = returned.events.get(kind="returned")
+    assert event.data["basis"] == "《物业管理条例》第十一条" and not event.public
+    services.appeal_dispatch(actor=dispatcher, appeal=appeal, unit=world.housing)
+    disputed = services.appeal_dispute(actor=dept, appeal=appeal, reason="应由街道办理")
+    assert disputed.status == Status.DISPUTED
+    moved = services.appeal_dispute_decide(
+        actor=dispatcher, appeal=appeal, upheld=True, note="异议成立", unit=world.street_office
+    )
+    assert moved.status == Status.DISPATCHED and moved.handling_unit == world.street_office
+    assert totals(unit=world.housing).get("dispatched", 0) == 0
+    assert totals(unit=world.street_office)["dispatched"] == 1
+    consult = submit(world, appeal_type="consult", category="MZ-03", text="医保怎么参保？")
+    answered = services.appeal_answer_directly(actor=dispatcher, appeal=consult, reply="携带户口簿到社区办理")
+    assert answered.status == Status.REPLIED and answered.handling_unit is None
+
+
+def test_extension_moves_the_deadline_and_tells_the_resident(world: World) -> None:
+    dispatcher, dept = world.user("county_authority"), world.user("dept_official")
+    appeal = submit(world, category="ZJ-01")
+    services.appeal_dispatch(actor=dispatcher, appeal=appeal, now=MONDAY)
+    services.appeal_sign(actor=dept, appeal=appeal, now=MONDAY)
+    services.appeal_extension_request(actor=dept, appeal=appeal, days=5, reason="需等待检测报告")
+    with pytest.raises(Conflict):
+        services.appeal_extension_request(actor=dept, appeal=appeal, days=5, reason="再来一次")
+    extended = services.appeal_extension_decide(actor=dispatcher, appeal=appeal, approve=True, now=MONDAY)
+    assert timezone.localdate(extended.due_at) == date(2026, 3, 30)  # 23 March + 5 working days
+    assert extended.notices.filter(message__contains="2026-03-30").exists()
+
+
+def test_sweep_turns_yellow_then_red_and_counts_overdue(world: World) -> None:
+    dispatcher = world.user("county_authority")
+    appeal = submit(world, appeal_type="consult", category="ZJ-01")  # due Thursday 5 March
+    services.appeal_dispatch(actor=dispatcher, appeal=appeal, now=MONDAY)
+    assert selectors.colour(Appeal.objects.get(pk=appeal.pk), MONDAY) == selectors.GREEN
+    assert services.sweep(now=at(2026, 3, 5, 8)) == {"yellow": 1, "red": 0, "archived": 0}
+    assert selectors.colour(Appeal.objects.get(pk=appeal.pk), at(2026, 3, 5, 8)) == selectors.YELLOW
+    assert services.sweep(now=at(2026, 3, 6, 9)) == {"yellow": 0, "red": 1, "archived": 0}
+    red = Appeal.objects.get(pk=appeal.pk)
+    assert red.overdue and red.urge_level == 2 and selectors.colour(red, at(2026, 3, 6, 9)) == selectors.RED
+    assert totals()["overdue"] == 1
+    assert services.sweep(now=at(2026, 3, 6, 10)) == {"yellow": 0, "red": 0, "archived": 0}  # idempotent
+    city_authority = Unit.objects.get(name="德阳市民政局（社区治理）")
+    with pytest.raises(ServiceError):  # a county department is not above the county department handling it
+        services.appeal_escalate(actor=dispatcher, appeal=appeal, unit=world.enforcement, reason="提级")
+    escalated = services.appeal_escalate(
+        actor=dispatcher, appeal=appeal, unit=city_authority, reason="超期未办，提级由市主管部门督办"
+    )
+    assert escalated.escalation_level == 1 and escalated.status == Status.DISPATCHED
+
+
+def test_dissatisfied_visit_redo_reopen_merge_and_exclude(world: World) -> None:
+    dispatcher, dept = world.user("county_authority"), world.user("dept_official")
+    appeal = submit(world, category="ZJ-01")
+    services.appeal_dispatch(actor=dispatcher, appeal=appeal, now=MONDAY)
+    services.appeal_sign(actor=dept, appeal=appeal, now=MONDAY)
+    services.appeal_reply(actor=dept, appeal=appeal, reply="已处理", now=MONDAY)
+    unhappy = services.appeal_visit(actor=world.user("resident"), appeal=appeal, satisfaction=2, solved=False)
+    assert unhappy.status == Status.DISSATISFIED and totals()["satisfaction_count"] == 1
+    redo = services.appeal_redo(actor=dispatcher, appeal=appeal, note="回访不满意，重办")
+    assert redo.status == Status.HANDLING and redo.redo_count == 1 and totals()["satisfaction_count"] == 0
+    services.appeal_reply(actor=dept, appeal=appeal, reply="已彻底修好")
+    services.appeal_visit(actor=world.user("resident"), appeal=appeal, satisfaction=4, solved=True)
+    reopened = services.appeal_reopen(actor=dispatcher, appeal=appeal, reason="问题复发")
+    assert reopened.status == Status.HANDLING and reopened.reopen_count == 1
+    primary, duplicate = submit(world, category="SZ-01"), submit(world, category="SZ-01")
+    merged = services.appeal_merge(actor=dispatcher, appeal=duplicate, into=primary)
+    assert merged.status == Status.MERGED and merged.merged_into == primary
+    before = totals()
+    excluded = services.appeal_exclude(actor=dispatcher, appeal=appeal, reason="重复恶意投诉，经核实不合理")
+    assert excluded.excluded_from_scoring
+    after = totals()
+    assert after["excluded"] == before.get("excluded", 0) + 1 and after["received"] == before["received"]
+    assert after["signed"] == before["signed"] - 1
+    with pytest.raises(Forbidden):
+        services.appeal_exclude(actor=world.user("street_official"), appeal=primary, reason="x")
+
+
+@pytest.mark.clause("R10.2")
+def test_a_department_matter_off_the_community_list_is_never_dispatched_to_the_community(world: World) -> None:
+    """国办函〔2025〕66号: 违法建设查处 (FM-003, 负面清单) belongs to 综合行政执法局; the community is refused."""
+    dispatcher = world.user("county_authority")
+    appeal = submit(world, category="CS-02")
+    with pytest.raises(Conflict) as caught:
+        services.appeal_dispatch(actor=dispatcher, appeal=appeal, unit=world.committee)
+    assert caught.value.code == "duty_list_refused"
+    fresh = Appeal.objects.get(pk=appeal.pk)
+    assert fresh.status == Status.RECEIVED and fresh.handling_unit is None
+    assert fresh.events.filter(kind="dispatch_refused").exists()  # the refusal is on the record
+    with pytest.raises(Conflict):  # without a matter code the community is refused as well
+        services.appeal_dispatch(actor=dispatcher, appeal=appeal, unit=world.committee, matter_code="")
+    # A matter on the community's list (LZ-002 矛盾纠纷调解) goes through, by the catalog's route.
+    dispute = submit(world, category="SQ-01", text="楼上楼下漏水纠纷")
+    sent = services.appeal_dispatch(actor=dispatcher, appeal=dispute)
+    assert sent.handling_unit == world.committee and sent.matter_code == "LZ-002"
+    services.appeal_sign(actor=world.user("worker"), appeal=sent)
+
+
+def test_the_route_catalog_uses_the_duty_list_codes(world: World) -> None:
+    from gongzhi.appeals.models import Category, HandlerKind
+
+    with pytest.raises(ServiceError) as caught:
+        services.route_save(
+            actor=SYSTEM,
+            county=world.county,
+            category=Category.objects.get(code="SQ-02"),
+            handler_kind=HandlerKind.RESIDENTS_COMMITTEE,
+            matter_code="NOT-ON-LIST",
+        )
+    assert "matter_code" in caught.value.fields
+
+
+def test_dispatch_outside_the_dispatchers_scope_is_not_found(world: World) -> None:
+    appeal = submit(world)
+    with pytest.raises(NotFound):
+        services.appeal_dispatch(actor=world.user("worker_gh"), appeal=appeal, unit=world.enforcement)
+
+
+def test_hotline_import_is_idempotent_on_the_ticket_number(world: World) -> None:
+    from gongzhi.appeals.importer import HOTLINE_IMPORTER
+    from gongzhi.core.spreadsheets import ParsedRow
+
+    rows = [
+        ParsedRow(
+            2,
+            {
+                "ticket": "12345-20260302-0001",
+                "appeal_type": "complaint",
+                "category": "CS-04",
+                "place": world.community.code,
+                "text": "夜间施工噪声",
+                "accepted_at": MONDAY,
+                "contact_name": "",
+                "contact_mobile": "13900001111",
+                "address": "",
+            },
+        ),
+        ParsedRow(
+            3,
+            {
+                "ticket": "12345-20260302-0002",
+                "appeal_type": "complaint",
+                "category": "NOPE",
+                "place": world.community.code,
+                "text": "x",
+                "accepted_at": None,
+                "contact_name": "",
+                "contact_mobile": "",
+                "address": "",
+            },
+        ),
+    ]
+    actor = world.user("county_authority")
+    first = HOTLINE_IMPORTER.apply_batch(cast(Any, None), actor, rows)
+    assert first.created == 1 and len(first.errors) == 1
+    again = HOTLINE_IMPORTER.apply_batch(cast(Any, None), actor, rows[:1])
+    assert again.created == 0 and again.updated == 1
+    assert Appeal.objects.filter(external_ref="12345-20260302-0001").count() == 1
