@@ -523,8 +523,28 @@ def _mark_written(event: AuditEvent, alias: str) -> None:
 
 def _event_row(event: AuditEvent, connection: Any) -> list[Any]:
     """The INSERT parameters of a new audit event (id first), prepared by the model's own fields, so they are stored
-    exactly as `save()` would store them."""
-    return [event.pk, *(f.get_db_prep_save(f.pre_save(event, True), connection) for f in _event_fields())]
+    exactly as `save()` would store them (a `str` for a text column is stored as it is, which is what the field
+    would do, without the call chain)."""
+    row: list[Any] = [event.pk]
+    for field, attname, text, auto in _event_preparers():
+        value = field.pre_save(event, True) if auto else getattr(event, attname)
+        row.append(value if text and value.__class__ is str else field.get_db_prep_save(value, connection))
+    return row
+
+
+@cache
+def _event_preparers() -> list[tuple[Any, str, bool, bool]]:
+    from django.db.models import CharField, TextField
+
+    return [
+        (
+            f,
+            f.attname,
+            isinstance(f, CharField | TextField) and not f.is_relation,
+            bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)),
+        )
+        for f in _event_fields()
+    ]
 
 
 def insert_event(event: AuditEvent, alias: str = "default") -> None:

@@ -371,3 +371,36 @@ def test_tampering_with_batched_rows_is_caught(deyang: None, tamper: None) -> No
     call_command("ledger", "verify")
     AuditEvent.objects.filter(pk=events[7].pk).update(scope_path="510603001002")
     verify_fails_at(events[7].leaf.index)
+
+
+@pytest.mark.clause("R8.1")
+@pytest.mark.django_db(transaction=True)
+def test_the_monitor_watches_a_live_installation_over_http(live_server: object, tmp_path: Path) -> None:
+    """`ledger monitor --url` against a running server, through its public endpoints only."""
+    url = str(live_server.url)  # type: ignore[attr-defined]
+    state = tmp_path / "monitor.json"
+    add_events(3)
+    checkpoint_sign()
+    call_command("ledger", "monitor", "--state", str(state), "--url", url)
+    trusted = json.loads(state.read_text())
+    assert trusted["tree_size"] == store.tree_size() and trusted["verifier"] == keys.verifier_text()
+    add_events(2)
+    checkpoint_sign()
+    call_command("ledger", "monitor", "--state", str(state), "--url", url)
+    assert json.loads(state.read_text())["tree_size"] == store.tree_size()
+    # The server now shows a history whose earlier state differs from what this monitor saw and pinned.
+    pinned = json.loads(state.read_text())
+    pinned["root_hash"] = base64.b64encode(bytes(32)).decode()
+    state.write_text(json.dumps(pinned))
+    add_events(1)
+    checkpoint_sign()
+    with pytest.raises(CommandError, match="history was rewritten"):
+        call_command("ledger", "monitor", "--state", str(state), "--url", url)
+    # And a checkpoint signed by another key is refused.
+    other = json.loads(state.read_text())
+    from gongzhi.ledger.checkpoint import generate_signer
+
+    other["verifier"] = generate_signer(keys.origin())[1]
+    state.write_text(json.dumps(other))
+    with pytest.raises(CommandError, match="does not verify with the trusted key"):
+        call_command("ledger", "monitor", "--state", str(state), "--url", url)
