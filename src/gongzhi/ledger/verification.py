@@ -37,14 +37,11 @@ class VerifyResult:
 
 def _check_chunk_events(rows: list[tuple[int, bytes, bytes, str, int | None]], key: bytes) -> int:
     """Rebuild each audit-event leaf of the chunk from its audit row (one range query, no model instances)."""
-    ids = [event_id for _i, _d, _h, kind, event_id in rows if kind == Leaf.Kind.EVENT and event_id is not None]
-    events: dict[int, tuple[Any, ...]] = {}
-    if ids:
-        columns = ("id", "occurred_at", "actor_id", "actor_role", "scope_path", "action", "target_type", "target_id")
-        query = AuditEvent.objects.filter(id__gte=min(ids), id__lte=max(ids)).values_list(*columns, "before", "after")
-        events = {row[0]: row for row in query}
+    event_kind = str(Leaf.Kind.EVENT.value)
+    ids = [event_id for _i, _d, _h, kind, event_id in rows if kind == event_kind and event_id is not None]
+    events = store.event_rows(min(ids), max(ids)) if ids else {}
     for index, data, _h, kind, event_id in rows:
-        if kind != Leaf.Kind.EVENT:
+        if kind != event_kind:
             continue
         row = events.get(event_id) if event_id is not None else None
         if row is None or event_id is None:
