@@ -243,7 +243,7 @@ def bench_verify_events() -> dict[str, float]:
 
 def run_backend(backend: str, appends: int, leaves: int, reuse: bool = False) -> dict[str, float]:
     setup_django(backend, reuse)
-    figures: dict[str, float] = {}
+    figures: dict[str, float] = {"load_before": os.getloadavg()[0]}
     figures.update(hashlib_baseline())
     if not reuse:
         figures.update(bench_appends(appends))
@@ -257,13 +257,14 @@ def run_backend(backend: str, appends: int, leaves: int, reuse: bool = False) ->
         figures.update(bench_proofs(size))
         figures.update(bench_verify())
     figures.update({f"{k}_after": v for k, v in hashlib_baseline().items()})
+    figures["load_after"] = os.getloadavg()[0]
     return figures
 
 
 def report(backend: str, f: dict[str, float]) -> None:
     leaf_rate = (f["leaf_msgs_per_s"] + f["leaf_msgs_per_s_after"]) / 2
     node_rate = (f["node_msgs_per_s"] + f["node_msgs_per_s_after"]) / 2
-    print(f"\n== {backend}")
+    print(f"\n== {backend}   (1-minute load average {f['load_before']:.1f} before, {f['load_after']:.1f} after)")
     print(f"  hashlib SHA-256 baseline: {leaf_rate:,.0f} leaf-sized msgs/s, {node_rate:,.0f} node msgs/s")
     keys = ("appends_per_s_one_tx_each", "appends_per_s_1000_per_tx", "appends_per_s_1000_per_tx_batch")
     for key in (*keys, "appends_per_s_all_in_one_batch", "leaf_appends_per_s_no_audit_row"):

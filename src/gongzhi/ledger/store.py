@@ -272,6 +272,10 @@ _SQL = {
     "leaf": 'INSERT INTO ledger_leaf ("index", kind, event_type, data, leaf_hash, event_id) '
     "VALUES (%s, %s, %s, %s, %s, %s)",
     "node": 'INSERT INTO ledger_treenode (level, "index", hash) VALUES (%s, %s, %s)',
+    "append_leaf": 'WITH leaf AS (INSERT INTO ledger_leaf ("index", kind, event_type, data, leaf_hash, event_id) '
+    "VALUES (%s, %s, %s, %s, %s, %s)) "
+    'INSERT INTO ledger_treenode (level, "index", hash) '
+    "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])",
     "copy_leaves": 'COPY ledger_leaf ("index", kind, event_type, data, leaf_hash, event_id) FROM STDIN',
     "copy_nodes": 'COPY ledger_treenode (level, "index", hash) FROM STDIN',
     "leaves": 'SELECT "index", data, leaf_hash, kind, event_id FROM ledger_leaf WHERE "index" > %s '
@@ -344,12 +348,14 @@ def _append_now(
     upper = edge.append(digest)[1:]
     leaf = (index, kind, event_type, data, digest, event.pk if event else None)
     if connection.vendor == "postgresql":
-        with connection.connection.pipeline(), _cursor(connection) as cursor:
+        # One statement (audit row, leaf and subtree hashes through data-modifying CTEs): one round trip, and its
+        # text never changes, so psycopg prepares it once per connection.
+        levels, indexes, hashes = [n[0] for n in upper], [n[1] for n in upper], [n[2] for n in upper]
+        with _cursor(connection) as cursor:
             if event_row is not None:
-                cursor.execute(_event_sql("postgresql", with_id=True), event_row)
-            cursor.execute(_SQL["leaf"], leaf)
-            for node in upper:
-                cursor.execute(_SQL["node"], node)
+                cursor.execute(_append_event_sql(), [*event_row, *leaf, levels, indexes, hashes])
+            else:
+                cursor.execute(_SQL["append_leaf"], [*leaf, levels, indexes, hashes])
     else:
         with _cursor(connection) as cursor:
             cursor.execute(_SQL["leaf"], leaf)
@@ -596,6 +602,12 @@ def _event_sql(vendor: str, *, returning: bool = False, with_id: bool = False) -
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     return sql + (f" RETURNING {quote('id')}" if returning else "")
+
+
+@cache
+def _append_event_sql() -> str:
+    """PostgreSQL: the audit row, its leaf and the subtree hashes the leaf completes, in one statement."""
+    return f"WITH event AS ({_event_sql('postgresql', with_id=True)}), {_SQL['append_leaf'].removeprefix('WITH ')}"
 
 
 @cache
