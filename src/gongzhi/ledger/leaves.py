@@ -91,9 +91,3 @@ def disclosure_bytes(
             "v": VERSION,
         }
     )
-
-
-def claims_index(data: bytes, index: int) -> bool:
-    """Does the leaf say it is leaf number `index`? (Catches reordered rows cheaply, without parsing.)"""
-    marker = f'"index":{index},'.encode()
-    return marker in data

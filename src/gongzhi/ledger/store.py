@@ -2,8 +2,10 @@
 
 Appends happen inside the caller's transaction. The single writer is enforced by a transaction-scoped advisory
 lock on PostgreSQL and by SQLite's BEGIN IMMEDIATE (set for every transaction in the settings). Each connection
-keeps the right edge of the tree (the "peaks", O(log n) hashes) between appends so that an append costs one read
-(the last leaf, to check the cached edge is still current) and at most two writes.
+keeps the right edge of the tree (the "peaks", O(log n) hashes) and knows without a query whether it is still
+current (see `Mark`), so after the first append of a transaction an event costs one statement on PostgreSQL (audit
+row, leaf and subtree hashes together). `batch()` buffers the rows of many appends and writes them with COPY /
+executemany before the caller's transaction ends.
 """
 
 import json
@@ -282,7 +284,6 @@ _SQL = {
     "copy_nodes": 'COPY ledger_treenode (level, "index", hash) FROM STDIN',
     "leaves": 'SELECT "index", data, leaf_hash, kind, event_id FROM ledger_leaf WHERE "index" > %s '
     'ORDER BY "index" LIMIT %s',
-    "nodes": 'SELECT "index", hash FROM ledger_treenode WHERE level = %s AND "index" BETWEEN %s AND %s',
 }
 
 LeafRow = tuple[int, str, str, bytes, bytes, int | None]
@@ -641,19 +642,6 @@ def iter_leaf_chunks(chunk: int = 20_000) -> Iterator[list[tuple[int, bytes, byt
                 rows = [(i, bytes(d), bytes(h), k, e) for i, d, h, k, e in rows]
             yield rows
             start = rows[-1][0]
-
-
-def iter_leaves(chunk: int = 20_000) -> Iterator[tuple[int, bytes, bytes, str, int | None]]:
-    """(index, data, leaf_hash, kind, event_id) in index order."""
-    for rows in iter_leaf_chunks(chunk):
-        yield from rows
-
-
-def nodes_between(level: int, low: int, high: int) -> dict[int, bytes]:
-    """Stored subtree hashes of one level with index in [low, high]."""
-    with _cursor(connections["default"]) as cursor:
-        cursor.execute(_SQL["nodes"], [level, low, high])
-        return {index: bytes(value) for index, value in cursor.fetchall()}
 
 
 def node_runs(ranges: list[tuple[int, int, int]]) -> dict[int, list[tuple[int, bytes]]]:
