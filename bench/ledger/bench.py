@@ -1,20 +1,28 @@
 """Ledger benchmark: prints figures (it is not a timed test), each beside raw hashlib SHA-256 measured in the same run.
 
     .venv/bin/python bench/ledger/bench.py                   # appends on SQLite and PostgreSQL, large tree 1M on SQLite
-    .venv/bin/python bench/ledger/bench.py --leaves 10000000 # the 10-million-leaf figures (several minutes, ~4 GB disk)
+    .venv/bin/python bench/ledger/bench.py --backends postgres --large-on postgres --leaves 10000000
+                                                             # the 10-million-leaf figures (~15 min, ~4 GB disk)
+    .venv/bin/python bench/ledger/bench.py --backends postgres --large-on postgres --leaves 10000000 --reuse
+                                                             # proofs and verify again on the tree already built
 
 Each backend runs in its own process against a throw-away database: a SQLite file under /tmp, and the PostgreSQL
-database `gongzhi_bench` (dropped and recreated) on GONGZHI_PG_URL (default postgres://postgres@127.0.0.1:5432/).
+database `gongzhi_bench` (dropped and recreated unless --reuse) on GONGZHI_PG_URL (default
+postgres://postgres@127.0.0.1:5432/).
 
 Measured:
-  * appends/s through the real write path (`record_event`: audit row + leaf + subtree hashes in one transaction),
-    one transaction per event, 1,000 events per transaction, and 1,000 per transaction inside `store.batch()`
-    (leaf and subtree rows written in two multi-row statements at the end of the block), and the ledger's own
-    share: leaf appends alone (no audit row), 1,000 per transaction;
-  * building a large tree by bulk insert (synthetic disclosure-shaped leaves, hashed with the same code);
-  * inclusion and consistency proof time at that size (median and p99 of 300, read from the database, and verified);
+  * appends/s through the real write path (`record_event`: audit row + leaf + subtree hashes in one transaction):
+    one transaction per event; 1,000 events per transaction; 1,000 per transaction in `ledger_batch()` (audit rows,
+    leaves and subtree hashes buffered and written with COPY / executemany before the transaction ends); all events
+    in one `ledger_batch()`; and the ledger's own share: leaf appends alone (no audit row), 1,000 per transaction;
+  * a full verify of the ledger the appends wrote (every leaf an audit event, rebuilt from its audit row);
+  * building a large tree by bulk insert (synthetic disclosure-shaped leaves, hashed with the same code; COPY on
+    PostgreSQL);
+  * inclusion and consistency proof time at that size (median and p99 of 300, read from the database as the API
+    does, and verified);
   * full `verify_ledger` (every leaf re-hashed, every subtree hash and checkpoint checked) at that size;
-  * raw hashlib: SHA-256 of a leaf-sized message and of an interior node, per second, as the baseline.
+  * raw hashlib: SHA-256 of a leaf-sized message and of an interior node, per second, as the baseline (before and
+    after; the mean is used).
 """
 
 import argparse
@@ -53,12 +61,13 @@ def setup_django(backend: str, reuse: bool = False) -> None:
             if not reuse:
                 Path(str(path) + suffix).unlink(missing_ok=True)
         os.environ["GONGZHI_DATABASE_URL"] = f"sqlite:///{path}"
-    else:
+    elif not reuse:
         import psycopg
 
         with psycopg.connect(PG_URL + "postgres", autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS gongzhi_bench")
             conn.execute("CREATE DATABASE gongzhi_bench")
+    if backend != "sqlite":
         os.environ["GONGZHI_DATABASE_URL"] = PG_URL + "gongzhi_bench"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.config.settings.test")
     sys.path.insert(0, str(ROOT / "src"))
@@ -98,13 +107,19 @@ def bench_appends(n: int) -> dict[str, float]:
                 one(i)
     batched = n / (time.perf_counter() - start)
     from gongzhi.ledger import store
+    from gongzhi.ledger.services import ledger_batch
 
     start = time.perf_counter()
     for batch in range(0, n, 1000):
-        with transaction.atomic(), store.batch():
+        with ledger_batch():
             for i in range(batch, min(n, batch + 1000)):
                 one(i)
     buffered = n / (time.perf_counter() - start)
+    start = time.perf_counter()
+    with ledger_batch():
+        for i in range(n):
+            one(i)
+    buffered_one = n / (time.perf_counter() - start)
     start = time.perf_counter()
     for batch in range(0, n, 1000):
         with transaction.atomic():
@@ -116,6 +131,7 @@ def bench_appends(n: int) -> dict[str, float]:
         "appends_per_s_one_tx_each": single,
         "appends_per_s_1000_per_tx": batched,
         "appends_per_s_1000_per_tx_batch": buffered,
+        "appends_per_s_all_in_one_batch": buffered_one,
     }
 
 
@@ -142,17 +158,28 @@ def build_large(target: int) -> dict[str, float]:
     node_sql = 'INSERT INTO ledger_treenode (level, "index", hash) VALUES (%s, %s, %s)'
     started = time.perf_counter()
     index = start_size
-    chunk = 50_000
+    chunk = 200_000
+    postgres = connection.vendor == "postgresql"
     while index < target:
         leaves, nodes = [], []
         for i in range(index, min(target, index + chunk)):
             data = leaf_bytes(i)
             digest = merkle.leaf_hash(data)
             leaves.append((i, data, digest))
-            nodes.extend((lv, ix, h) for lv, ix, h in acc.append(digest) if lv > 0)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(leaf_sql, leaves)
-            cursor.executemany(node_sql, nodes)
+            nodes.extend(acc.append(digest)[1:])
+        with transaction.atomic():
+            if postgres:  # COPY, on a plain psycopg cursor in Django's transaction
+                with store._cursor(connection) as cursor:
+                    with cursor.copy('COPY ledger_leaf ("index", kind, event_type, data, leaf_hash) FROM STDIN') as cp:
+                        for i, data, digest in leaves:
+                            cp.write_row((i, "disclosure", "bench", data, digest))
+                    with cursor.copy('COPY ledger_treenode (level, "index", hash) FROM STDIN') as cp:
+                        for node in nodes:
+                            cp.write_row(node)
+            else:
+                with connection.cursor() as cursor:
+                    cursor.executemany(leaf_sql, leaves)
+                    cursor.executemany(node_sql, nodes)
         index += len(leaves)
         if index % 1_000_000 < chunk:
             print(f"    … {index:,} leaves ({time.perf_counter() - started:.0f}s)", flush=True)
@@ -175,16 +202,15 @@ def bench_proofs(size: int, rounds: int = 300) -> dict[str, float]:
     for _ in range(rounds):
         index = rng.randrange(size)
         t = time.perf_counter()
-        proof = store.inclusion_proof(index, size)
-        leaf = store.DbHashStore().get(0, index)
+        leaf, proof = store.inclusion(index, size)  # what the API serves: leaf hash and proof, one query
         incl.append(time.perf_counter() - t)
         assert merkle.verify_inclusion(leaf, index, size, proof, root)
     for _ in range(rounds):
         first = rng.randrange(1, size)
         t = time.perf_counter()
-        proof = store.consistency_proof(first, size)
-        first_root = store.root(first)
+        proof = store.consistency_proof(first, size)  # what the API serves (the client has the old root)
         cons.append(time.perf_counter() - t)
+        first_root = store.root(first)
         assert merkle.verify_consistency(first, size, first_root, root, proof)
     return {
         "inclusion_ms_median": statistics.median(incl) * 1000,
@@ -205,12 +231,23 @@ def bench_verify() -> dict[str, float]:
     return {"verify_leaves": result.leaves, "verify_s": elapsed, "verify_leaves_per_s": result.leaves / elapsed}
 
 
+def bench_verify_events() -> dict[str, float]:
+    """Full verify of the ledger the append benchmark wrote: every leaf is an audit event, rebuilt from its row."""
+    from gongzhi.ledger.verification import verify_ledger
+
+    started = time.perf_counter()
+    result = verify_ledger()
+    elapsed = time.perf_counter() - started
+    return {"verify_events_leaves": result.events, "verify_events_per_s": result.events / elapsed}
+
+
 def run_backend(backend: str, appends: int, leaves: int, reuse: bool = False) -> dict[str, float]:
     setup_django(backend, reuse)
-    figures: dict[str, float] = {}
+    figures: dict[str, float] = {"load_before": os.getloadavg()[0]}
     figures.update(hashlib_baseline())
     if not reuse:
         figures.update(bench_appends(appends))
+        figures.update(bench_verify_events())
     if leaves:
         figures.update(build_large(leaves))
         from gongzhi.ledger import store
@@ -220,20 +257,27 @@ def run_backend(backend: str, appends: int, leaves: int, reuse: bool = False) ->
         figures.update(bench_proofs(size))
         figures.update(bench_verify())
     figures.update({f"{k}_after": v for k, v in hashlib_baseline().items()})
+    figures["load_after"] = os.getloadavg()[0]
     return figures
 
 
 def report(backend: str, f: dict[str, float]) -> None:
     leaf_rate = (f["leaf_msgs_per_s"] + f["leaf_msgs_per_s_after"]) / 2
     node_rate = (f["node_msgs_per_s"] + f["node_msgs_per_s_after"]) / 2
-    print(f"\n== {backend}")
+    print(f"\n== {backend}   (1-minute load average {f['load_before']:.1f} before, {f['load_after']:.1f} after)")
     print(f"  hashlib SHA-256 baseline: {leaf_rate:,.0f} leaf-sized msgs/s, {node_rate:,.0f} node msgs/s")
     keys = ("appends_per_s_one_tx_each", "appends_per_s_1000_per_tx", "appends_per_s_1000_per_tx_batch")
-    for key in (*keys, "leaf_appends_per_s_no_audit_row"):
+    for key in (*keys, "appends_per_s_all_in_one_batch", "leaf_appends_per_s_no_audit_row"):
         if key not in f:
             continue
         rate = f[key]
         print(f"  {key:32} {rate:>10,.0f} events/s   (= 1/{leaf_rate / rate:,.0f} of raw leaf hashing)")
+    if "verify_events_per_s" in f:
+        rate = f["verify_events_per_s"]
+        print(
+            f"  verify of {int(f['verify_events_leaves']):,} audit-event leaves (each rebuilt from its audit row): "
+            f"{rate:,.0f} leaves/s; at that rate 10,000,000 event leaves ≈ {10_000_000 / rate:.0f}s (extrapolated)"
+        )
     if "tree_size" not in f:
         return
     n = int(f["tree_size"])
@@ -258,7 +302,7 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=5000, help="events appended through record_event")
     parser.add_argument("--leaves", type=int, default=1_000_000, help="large-tree size for proofs and verify")
     parser.add_argument("--large-on", default="sqlite", help="backends that build the large tree")
-    parser.add_argument("--reuse", action="store_true", help="SQLite: measure proofs and verify on the last run's tree")
+    parser.add_argument("--reuse", action="store_true", help="proofs and verify on the last run's tree")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

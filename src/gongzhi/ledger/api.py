@@ -91,8 +91,7 @@ def inclusion(request: HttpRequest, index: str | None = None, tree_size: str | N
         raise _out_of_range("tree_size", _("tree_size 应在 1 到 %(n)s 之间。") % {"n": size})
     if i >= n:
         raise _out_of_range("index", _("index 应小于 tree_size（%(n)s）。") % {"n": n})
-    proof = store.inclusion_proof(i, n)
-    leaf_hash = store.DbHashStore().get(0, i)
+    leaf_hash, proof = store.inclusion(i, n)
     return {"index": i, "tree_size": n, "leaf_hash": b64(leaf_hash), "proof": [b64(p) for p in proof]}
 
 

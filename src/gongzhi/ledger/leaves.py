@@ -5,7 +5,6 @@ and `digest`, HMAC-SHA256 under the ledger key of the canonical {"after", "befor
 without revealing it. A disclosure leaf holds the published item in full, so anyone can check what they read.
 """
 
-import hashlib
 import hmac
 import json
 from datetime import UTC, datetime
@@ -16,8 +15,13 @@ from . import keys
 VERSION = 1
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+    """Sorted keys, no whitespace, UTF-8 (the same bytes as `json.dumps` with those options; one encoder is reused
+    because this runs twice for every event)."""
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def timestamp(moment: datetime) -> str:
@@ -26,7 +30,7 @@ def timestamp(moment: datetime) -> str:
 
 def change_digest(before: Any, after: Any, key: bytes | None = None) -> str:
     message = canonical({"after": after, "before": before})
-    return hmac.new(key or keys.hmac_key(), message, hashlib.sha256).hexdigest()
+    return hmac.digest(key or keys.hmac_key(), message, "sha256").hex()
 
 
 def event_bytes(
@@ -87,9 +91,3 @@ def disclosure_bytes(
             "v": VERSION,
         }
     )
-
-
-def claims_index(data: bytes, index: int) -> bool:
-    """Does the leaf say it is leaf number `index`? (Catches reordered rows cheaply, without parsing.)"""
-    marker = f'"index":{index},'.encode()
-    return marker in data

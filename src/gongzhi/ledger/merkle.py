@@ -324,6 +324,12 @@ class StreamingRoot:
         """Number of leaves consumed so far."""
         return self._size
 
+    def copy(self) -> StreamingRoot:
+        """An independent accumulator at the same position (O(log n))."""
+        other = StreamingRoot()
+        other._size, other._peaks = self._size, list(self._peaks)
+        return other
+
     def append(self, leaf_hash: bytes) -> list[Node]:
         """Consume one leaf hash; return the complete-subtree nodes it creates (as :func:`append_leaf` would)."""
         _check_hash(leaf_hash, "leaf hash")

@@ -5,9 +5,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -113,6 +115,14 @@ def audit_events(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     qs = selectors.event_list(viewer=request.user, **filters).select_related("leaf")
+    if list(qs.values_list("pk", flat=True)[EXPORT_MAX_ROWS : EXPORT_MAX_ROWS + 1]):
+        # A file never silently stops at the cap: the auditor narrows the filters and exports in parts.
+        messages.error(
+            request,
+            _("符合条件的记录超过 %(n)s 条，一次最多导出 %(n)s 条。请缩小日期范围或增加筛选条件后分批导出。")
+            % {"n": f"{EXPORT_MAX_ROWS:,}"},
+        )
+        return redirect(f"{reverse('ledger:audit')}?{request.GET.urlencode()}")
     headers = [_("编号"), _("时间"), _("操作人"), _("角色"), _("节点路径"), _("事件类型"), _("对象类型"), _("对象编号")]
     headers += [_("请求号"), _("账本叶子序号")]
 

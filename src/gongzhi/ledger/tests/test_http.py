@@ -146,3 +146,18 @@ def test_auditors_and_the_supervision_committee_see_events_in_their_scope(client
     assert rows[0][0] == "编号" and {r[0] for r in rows[1:]} == {own.pk, foreign.pk}
     assert client_for("supervisor").get("/audit/export.xlsx").status_code == 403
     assert client_for("resident").get("/audit/").status_code == 403
+
+
+@pytest.mark.clause("R5.3")
+def test_an_export_over_the_cap_is_refused_with_a_clear_message(client_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gongzhi.ledger import views
+
+    add_events(3, scope="510603001001")
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 2)
+    auditor = client_for("auditor")
+    refused = auditor.get("/audit/export.xlsx?action=test.thing_changed")
+    assert refused.status_code == 302 and refused["Location"] == "/audit/?action=test.thing_changed"
+    page = auditor.get(refused["Location"]).content.decode()
+    assert "一次最多导出 2 条" in page
+    monkeypatch.setattr(views, "EXPORT_MAX_ROWS", 100)
+    assert auditor.get("/audit/export.xlsx?action=test.thing_changed").status_code == 200

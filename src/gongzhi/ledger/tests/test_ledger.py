@@ -16,7 +16,7 @@ from gongzhi.ledger import keys, leaves, merkle, store
 from gongzhi.ledger.checkpoint import Checkpoint as SignedCheckpoint
 from gongzhi.ledger.checkpoint import open_checkpoint, sign_checkpoint
 from gongzhi.ledger.models import AuditEvent, Checkpoint, Disclosure, Leaf, TreeNode
-from gongzhi.ledger.services import checkpoint_sign, disclosure_publish, record_event
+from gongzhi.ledger.services import checkpoint_sign, disclosure_publish, event_leaf_bytes, record_event
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +270,137 @@ def test_a_batch_writes_every_leaf_in_the_same_transaction(deyang: None) -> None
         raise RuntimeError("refused")
     assert store.tree_size() == size + 45
     call_command("ledger", "verify")
+
+
+def stored_tree_is_the_reference() -> None:
+    """Every stored subtree hash is the one the leaves give, and there is none too many or too few."""
+    hashes = [bytes(h) for h in Leaf.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    assert [i for i in Leaf.objects.order_by("index").values_list("index", flat=True)] == list(range(len(hashes)))
+    expected = {(lv, ix): h for lv, ix, h in merkle.append_leaves(merkle.MemoryHashStore(), 0, hashes) if lv > 0}
+    stored = {(lv, ix): bytes(h) for lv, ix, h in TreeNode.objects.values_list("level", "index", "hash")}
+    assert stored == expected
+
+
+@pytest.mark.clause("R8.1")
+def test_a_batch_gives_the_same_rows_and_tree_as_one_at_a_time(deyang: None) -> None:
+    from gongzhi.ledger.services import ledger_batch
+
+    size, events_before = store.tree_size(), AuditEvent.objects.count()
+    with ledger_batch():
+        batched = add_events(21)
+        assert not AuditEvent.objects.filter(pk__in=[e.pk for e in batched]).exists()  # buffered until the end
+    add_events(5)  # one at a time, continuing from the batch's edge
+    with ledger_batch():
+        add_events(6)
+    assert store.tree_size() == size + 32 and AuditEvent.objects.count() == events_before + 32
+    ids = [e.pk for e in batched]
+    assert ids == sorted(ids) and len(set(ids)) == 21
+    for event in batched:  # each stored row is exactly what record_event returned, bound to its leaf
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert (stored.action, stored.target_id, stored.after) == (event.action, event.target_id, event.after)
+        leaf = Leaf.objects.get(event=stored)
+        assert bytes(leaf.data) == event_leaf_bytes(stored, leaf.index)
+    stored_tree_is_the_reference()
+    call_command("ledger", "verify")
+
+
+@pytest.mark.clause("R8.1")
+def test_a_rolled_back_batch_or_savepoint_leaves_neither_audit_row_nor_leaf(deyang: None) -> None:
+    from gongzhi.ledger.services import ledger_batch
+
+    add_events(3)
+    size, events_before = store.tree_size(), AuditEvent.objects.count()
+    with pytest.raises(RuntimeError), ledger_batch():
+        add_events(4)
+        raise RuntimeError("refused")
+    assert (store.tree_size(), AuditEvent.objects.count()) == (size, events_before)
+    with ledger_batch():
+        kept = add_events(2)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            add_events(3)
+            raise RuntimeError("refused")
+        later = add_events(2)  # takes the indexes the rolled-back savepoint had used
+        with transaction.atomic(), pytest.raises(RuntimeError), transaction.atomic():
+            add_events(1)
+            raise RuntimeError("refused")
+    assert store.tree_size() == size + 4 and AuditEvent.objects.count() == events_before + 4
+    assert [e.leaf.index for e in kept + later] == list(range(size, size + 4))
+    # A batch whose exception was swallowed inside the transaction cannot commit the writes it lost.
+    with transaction.atomic():
+        try:
+            with store.batch():
+                add_events(2)
+                raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+        assert transaction.get_rollback()
+    assert store.tree_size() == size + 4
+    stored_tree_is_the_reference()
+    call_command("ledger", "verify")
+
+
+@pytest.mark.clause("R8.1")
+def test_a_long_batch_writes_as_it_goes_and_survives_savepoint_rollbacks(
+    deyang: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongzhi.ledger.services import ledger_batch
+
+    monkeypatch.setattr(store, "FLUSH_AT", 4)
+    size = store.tree_size()
+    with ledger_batch():
+        add_events(5)  # four written already, one buffered
+        assert store.tree_size() == size + 4
+        with pytest.raises(RuntimeError), transaction.atomic():
+            add_events(9)  # two more writes inside the savepoint
+            raise RuntimeError("refused")
+        assert store.tree_size() == size + 4  # the savepoint's rows went with it
+        add_events(3)
+    assert store.tree_size() == size + 8
+    stored_tree_is_the_reference()
+    call_command("ledger", "verify")
+
+
+@pytest.mark.clause("R8.1")
+def test_tampering_with_batched_rows_is_caught(deyang: None, tamper: None) -> None:
+    from gongzhi.ledger.services import ledger_batch
+
+    with ledger_batch():
+        events = add_events(12)
+        publish("批量中的公开事项")
+    checkpoint_sign()
+    call_command("ledger", "verify")
+    AuditEvent.objects.filter(pk=events[7].pk).update(scope_path="510603001002")
+    verify_fails_at(events[7].leaf.index)
+
+
+@pytest.mark.clause("R8.1")
+@pytest.mark.django_db(transaction=True)
+def test_the_monitor_watches_a_live_installation_over_http(live_server: object, tmp_path: Path) -> None:
+    """`ledger monitor --url` against a running server, through its public endpoints only."""
+    url = str(live_server.url)  # type: ignore[attr-defined]
+    state = tmp_path / "monitor.json"
+    add_events(3)
+    checkpoint_sign()
+    call_command("ledger", "monitor", "--state", str(state), "--url", url)
+    trusted = json.loads(state.read_text())
+    assert trusted["tree_size"] == store.tree_size() and trusted["verifier"] == keys.verifier_text()
+    add_events(2)
+    checkpoint_sign()
+    call_command("ledger", "monitor", "--state", str(state), "--url", url)
+    assert json.loads(state.read_text())["tree_size"] == store.tree_size()
+    # The server now shows a history whose earlier state differs from what this monitor saw and pinned.
+    pinned = json.loads(state.read_text())
+    pinned["root_hash"] = base64.b64encode(bytes(32)).decode()
+    state.write_text(json.dumps(pinned))
+    add_events(1)
+    checkpoint_sign()
+    with pytest.raises(CommandError, match="history was rewritten"):
+        call_command("ledger", "monitor", "--state", str(state), "--url", url)
+    # And a checkpoint signed by another key is refused.
+    other = json.loads(state.read_text())
+    from gongzhi.ledger.checkpoint import generate_signer
+
+    other["verifier"] = generate_signer(keys.origin())[1]
+    state.write_text(json.dumps(other))
+    with pytest.raises(CommandError, match="does not verify with the trusted key"):
+        call_command("ledger", "monitor", "--state", str(state), "--url", url)
