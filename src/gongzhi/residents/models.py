@@ -45,20 +45,25 @@ class Household(models.Model):
 
     public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
     household_no = models.CharField(_("户号"), max_length=30)
-    community = models.ForeignKey(
-        "territory.Division", verbose_name=_("社区/行政村"), on_delete=models.PROTECT, related_name="+"
+    community = models.ForeignKey(  # indexed by the unique (community, household_no) constraint
+        "territory.Division",
+        verbose_name=_("社区/行政村"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Division", verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
-    complex = models.ForeignKey(
+    complex = models.ForeignKey(  # indexed by household_complex_no
         "territory.ResidentialComplex",
         verbose_name=_("小区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     building = models.ForeignKey(
         "territory.Building", verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -87,16 +92,22 @@ class Resident(models.Model):
     public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("姓名"), max_length=40)
     id_enc = models.BinaryField(_("身份证号（密文）"))
-    id_index = models.CharField(_("身份证号盲索引"), max_length=32, unique=True)
+    id_index = models.CharField(_("身份证号盲索引"), max_length=32)  # unique: resident_unique_id_index
     id_masked = models.CharField(_("身份证号"), max_length=18)
     birth_date = models.DateField(_("出生日期"))
     sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
     phone_enc = models.BinaryField(_("手机号（密文）"), null=True, blank=True)
-    phone_index = models.CharField(_("手机号盲索引"), max_length=32, blank=True, db_index=True)
+    phone_index = models.CharField(_("手机号盲索引"), max_length=32, blank=True)  # indexed: resident_phone_index
     phone_masked = models.CharField(_("手机号"), max_length=11, blank=True)
     residence_status = models.CharField(_("居住状态"), max_length=12, choices=ResidenceStatus.choices)
-    household = models.ForeignKey(
-        Household, verbose_name=_("户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    household = models.ForeignKey(  # indexed by resident_household (household, relation)
+        Household,
+        verbose_name=_("户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        db_index=False,
     )
     relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, default=Relation.OTHER)
     community = models.ForeignKey(
@@ -123,7 +134,11 @@ class Resident(models.Model):
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
         ordering = ("scope_path", "name")
+        # Plain btree indexes without the varchar_pattern_ops twins Django adds for unique/db_index CharFields: a
+        # blind index is only ever compared for equality, and every index costs the import a write per row.
+        constraints = [models.UniqueConstraint(fields=["id_index"], name="resident_unique_id_index")]
         indexes = [
+            models.Index(fields=["phone_index"], name="resident_phone_index"),
             models.Index(fields=["scope_path", "name"], name="resident_scope_name"),
             models.Index(fields=["household", "relation"], name="resident_household"),
         ]
@@ -149,7 +164,9 @@ class GroupFlag(models.Model):
         ROUTINE = "routine", _("日常服务管理")
         EMERGENCY = "emergency", _("突发事件应对")
 
-    resident = models.ForeignKey(Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="flags")
+    resident = models.ForeignKey(  # indexed by flag_unique_group (resident, group_index)
+        Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="flags", db_index=False
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     group_enc = models.BinaryField(_("人群类别（密文）"))
     group_index = models.CharField(_("人群类别盲索引"), max_length=32)
