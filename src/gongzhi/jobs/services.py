@@ -64,7 +64,7 @@ def import_submit(
             code="too_large",
             fields={"file": _("文件过大")},
         )
-    read_header(upload, imp.columns, filename=filename)
+    read_header(upload, imp.columns, filename=filename, reader=imp.reader)
     with transaction.atomic():
         job = ImportJob.objects.create(
             importer=imp.key,

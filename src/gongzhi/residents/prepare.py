@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -376,7 +376,10 @@ def _raw_xlsx(handle: IO[bytes]) -> tuple[Iterator[Sequence[Any]], list[str], An
     return rows, [_cell_text(h) for h in header], closer
 
 
-def _chunks(rows: Iterator[Sequence[Any]], size: int, max_rows: int) -> Iterator[list[tuple[int, Sequence[Any]]]]:
+_Chunk = list[tuple[int, Sequence[Any]]]
+
+
+def _chunks(rows: Iterator[Sequence[Any]], size: int, max_rows: int) -> Iterator[_Chunk]:
     chunk: list[tuple[int, Sequence[Any]]] = []
     number = 1
     while True:
@@ -421,10 +424,12 @@ def read_prepared(
     pool: ProcessPoolExecutor | None = None
     try:
         mapping = _map_headers(header, columns)
-        set_context(context(columns, mapping))
-        size = os.fstat(handle.fileno()).st_size if hasattr(handle, "fileno") else 0
-        workers = workers_for(size)
-        chunks = _chunks(rows, batch_size, max_rows)
+        try:
+            size = os.fstat(handle.fileno()).st_size
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            size = 0
+        workers = workers_for(size) if max_rows > batch_size else 0
+        chunks = _with_context(_chunks(rows, batch_size, max_rows), lambda: set_context(context(columns, mapping)))
         if workers:
             pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             pending: deque[tuple[list[int], Future[Prepared]]] = deque()
@@ -445,6 +450,16 @@ def read_prepared(
                 closer.detach()
         else:
             closer()
+
+
+def _with_context(chunks: Iterator[_Chunk], setup: Callable[[], None]) -> Iterator[_Chunk]:
+    """Build the workers' context only once a first chunk is read (a header check reads none)."""
+    first = next(chunks, None)
+    if first is None:
+        return
+    setup()
+    yield first
+    yield from chunks
 
 
 def _emit(numbers: list[int], prepared: "Prepared | Future[Prepared]") -> Iterator[ParsedRow]:
