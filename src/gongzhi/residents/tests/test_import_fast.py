@@ -58,7 +58,7 @@ def test_pool_chunks_cross_batch_duplicates_and_reimport(
     assert Resident.objects.count() == 23 and GroupFlag.objects.count() == 2
     stored = Resident.objects.get(import_row=2)
     assert vault.decrypt("id_number", stored.id_enc) == rows[0]["id_number"]
-    assert vault.decrypt("phone", stored.phone_enc) == rows[0]["phone"]
+    assert stored.phone_enc is not None and vault.decrypt("phone", stored.phone_enc) == rows[0]["phone"]
     assert stored.household is not None and stored.household.household_no == rows[0]["household_no"]
     households = Household.objects.count()
     again = run(worker, django_capture_on_commit_callbacks, import_csv(rows))
@@ -111,7 +111,7 @@ def test_disk_strings_and_flat_rows(tmp_path: Any) -> None:
     from gongzhi.residents.xlsx import DiskStrings, stream_rows
 
     path = tmp_path / "t.xlsx"
-    rows = [["姓名", "编号"], ["张三", 1], [], ["李四<&>", 2.5], ["张三", None, "x005F_y"]]
+    rows: list[list[Any]] = [["姓名", "编号"], ["张三", 1], [], ["李四<&>", 2.5], ["张三", None, "x005F_y"]]
     write_shared_xlsx(path, rows)
     with path.open("rb") as handle:
         stream, close = stream_rows(handle)
