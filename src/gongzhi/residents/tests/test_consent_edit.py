@@ -81,6 +81,7 @@ def test_consent_bad_input_changes_nothing(
     assert not ProxyConsent.objects.exists()
 
 
+@pytest.mark.clause("R8.3")
 def test_staff_records_consent_on_the_page_resident_sees_and_revokes_it(
     registry: dict[str, Any], client_for: Callable[[str], Client]
 ) -> None:
@@ -146,6 +147,7 @@ def test_worker_edits_resident_and_household_on_the_pages(
     assert {events.RESIDENT_UPDATED, events.HOUSEHOLD_UPDATED} <= actions
 
 
+@pytest.mark.clause("R8.3")
 def test_resident_links_own_account_by_id_and_mobile(
     registry: dict[str, Any], client_for: Callable[[str], Client], user_named: Callable[[str], Any]
 ) -> None:
