@@ -235,9 +235,6 @@ UPDATED_ON_REIMPORT = (
 )
 
 
-_staged: set[tuple[int, int]] = set()  # (connection, job) pairs whose session already has the stage tables
-
-
 class _PostgresWriter:
     """COPY the prepared text into session temp tables, then one set-based statement per table; the upsert itself
     refuses the rows it must not update (`ON CONFLICT … DO UPDATE … WHERE`), so a fresh import never reads first."""
@@ -247,11 +244,14 @@ class _PostgresWriter:
         self.chunks = chunks
 
     def _stage(self, cursor: Any) -> None:
-        key = (id(connection.connection), self.job.pk)
-        if key not in _staged:  # once per job: in all-or-nothing mode a rollback drops them with everything else
+        # The session's stage tables: created at most once per session and transaction (a rollback in all-or-nothing
+        # mode drops them with everything else). A catalog probe is far cheaper than CREATE … IF NOT EXISTS.
+        cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [f"pg_temp.{STAGE}", f"pg_temp.{FLAG_STAGE}"])
+        stage, flag_stage = cursor.fetchone()
+        if stage is None:
             cursor.execute(STAGE_DDL)
+        if flag_stage is None:
             cursor.execute(FLAG_DDL)
-            _staged.add(key)
         cursor.execute(f"TRUNCATE {STAGE}, {FLAG_STAGE}")
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         with raw.copy(f"COPY {STAGE} ({STAGE_COLUMNS}) FROM STDIN") as copy:
