@@ -102,3 +102,56 @@ def test_worker_imports_fixes_reveals_and_resident_sees_who_viewed(
     page.goto(url("/residents/me/"))
     viewed = page.get_by_test_id("who-viewed").inner_text()
     assert "核对高龄津贴申请人身份" in viewed and "张丽" in viewed
+
+
+@pytest.mark.clause("R12.3")
+def test_worker_edits_records_consent_and_resident_revokes_it(
+    deyang_live: None, page: Any, url: Callable[[str], str]
+) -> None:
+    from gongzhi.residents.demo import link_demo_accounts
+    from gongzhi.residents.models import ProxyConsent, Resident
+
+    link_demo_accounts()
+    granny = Resident.objects.get(account__username="resident")
+    sign_in(page, url, "worker")
+    enrol_totp(page)
+
+    page.goto(url(f"/residents/r/{granny.public_id}/"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="编辑居民信息").click()
+    page.select_option("#id_residence_status", "floating")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    assert "已保存" in page.content() and "流动" in page.content()
+
+    page.get_by_text("登记代办授权").click()
+    page.select_option("#id_consent-purpose", "subject_rights")
+    page.fill("#id_consent-matters", "代为申请查阅个人信息")
+    page.select_option("#id_consent-method", "phone")
+    page.fill("#id_consent-evidence", "通话录音 2026-11-22-07")
+    page.fill("#id_consent-given_on", date.today().isoformat())
+    page.fill("#id_consent-expires_on", date.today().replace(year=date.today().year + 1, day=1).isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="登记", exact=True).click()
+    assert "代为申请查阅个人信息" in page.get_by_test_id("consents").inner_text()
+
+    if granny.household is not None:
+        page.goto(url(f"/residents/households/{granny.household.public_id}/"))
+        with page.expect_navigation():
+            page.get_by_role("link", name="编辑户信息").click()
+        page.fill("#id_unit", "3")
+        page.fill("#id_room", "502")
+        page.fill("#id_address", "旌阳区泰山北路 18 号")
+        with page.expect_navigation():
+            page.get_by_role("button", name="保存").click()
+        assert "已保存" in page.content()
+
+    page.context.clear_cookies()
+    sign_in(page, url, "resident")
+    page.goto(url("/residents/me/"))
+    consents = page.get_by_test_id("consents")
+    assert "代为申请查阅个人信息" in consents.inner_text() and "电话" in consents.inner_text()
+    with page.expect_navigation():
+        consents.get_by_role("button", name="撤回").click()
+    assert "已撤回" in page.get_by_test_id("consents").inner_text()
+    assert ProxyConsent.objects.get().revoked_at is not None

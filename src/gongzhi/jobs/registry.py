@@ -1,6 +1,6 @@
 """Importers that domains plug into the long-job mechanism (`register`), looked up by key."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,10 @@ class Importer:
     batch_size: int = 1000
     max_rows: int = 200_000
     finish: Callable[[ImportJob, Any], None] | None = None  # audit record of the whole run, in its transaction
+    # Optional own reader (handle, columns, max_rows=, filename=) -> ParsedRow stream, used instead of
+    # jobs.tables.read_table when an importer prepares rows itself (e.g. in worker processes); it must yield one
+    # ParsedRow per non-blank data row and raise the same ServiceErrors (headers, row limit) as read_table.
+    reader: Callable[..., Iterator[ParsedRow]] | None = None
 
 
 _importers: dict[str, Importer] = {}

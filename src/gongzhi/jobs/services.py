@@ -64,7 +64,7 @@ def import_submit(
             code="too_large",
             fields={"file": _("文件过大")},
         )
-    read_header(upload, imp.columns, filename=filename)
+    read_header(upload, imp.columns, filename=filename, reader=imp.reader)
     with transaction.atomic():
         job = ImportJob.objects.create(
             importer=imp.key,
@@ -173,7 +173,7 @@ def import_run(*, job_id: int, progress: Progress | None = None) -> ImportJob:
     atomic = job.mode == ImportJob.Mode.ALL_OR_NOTHING
     try:
         with Path(job.stored_file).open("rb") as handle:
-            rows = read_table(handle, imp.columns, max_rows=imp.max_rows, filename=job.filename)
+            rows = (imp.reader or read_table)(handle, imp.columns, max_rows=imp.max_rows, filename=job.filename)
             if atomic:
                 with transaction.atomic():
                     _run_batches(job, imp, actor, rows, kept, False, progress, handle)

@@ -2,8 +2,8 @@
 
 import csv
 import io
-from collections.abc import Generator, Sequence
-from typing import IO
+from collections.abc import Callable, Generator, Sequence
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -11,9 +11,12 @@ from gongzhi.core.errors import ServiceError
 from gongzhi.core.spreadsheets import Column, ParsedRow, _cell_text, _map_headers, _parse_row, read_rows
 
 
-def read_header(upload: IO[bytes], columns: Sequence[Column], *, filename: str = ".xlsx") -> None:
-    """Check only the header row (the file's type and columns), for an immediate answer before a long import."""
-    rows = read_table(upload, columns, max_rows=1, filename=filename)
+def read_header(
+    upload: IO[bytes], columns: Sequence[Column], *, filename: str = ".xlsx", reader: Callable[..., Any] | None = None
+) -> None:
+    """Check only the header row (the file's type and columns), for an immediate answer before a long import;
+    `reader` is the importer's own reader when it has one (the same checks with its memory behaviour)."""
+    rows = (reader or read_table)(upload, columns, max_rows=1, filename=filename)
     try:
         next(rows, None)
     except ServiceError as exc:

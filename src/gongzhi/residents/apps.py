@@ -62,10 +62,10 @@ class ResidentsConfig(AppConfig):
                     ),
                     Feature(
                         "residents.proxy",
-                        "居民账号关联本人记录；工作人员凭登记的本人同意代办（智能服务帮办）；"
-                        "同意登记和账号关联暂无页面（仅服务层）",
+                        "居民凭身份证号和登记手机号关联本人记录（或由工作人员核验关联）；"
+                        "代办授权（指定工作人员或社区，用途、书面/电话/当面、凭证、有效期、撤回，居民本人可见可撤回），"
+                        "工作人员代办须有有效授权（proxy_consent_check，供其他领域调用）",
                         ("R8.3",),
-                        complete=False,
                     ),
                     Feature(
                         "residents.vault",

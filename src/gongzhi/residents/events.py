@@ -18,6 +18,10 @@ REVEALED = "residents.revealed"
 REVEAL_REFUSED = "residents.reveal_refused"
 ACCOUNT_LINKED = "residents.account_linked"
 CONSENT_RECORDED = "residents.consent_recorded"
+CONSENT_REVOKED = "residents.consent_revoked"
+ACCOUNT_CLAIM_REFUSED = "residents.account_claim_refused"
+HOUSEHOLD_UPDATED = "residents.household_updated"
+RESIDENT_ERASED = "residents.resident_erased"
 REQUEST_FILED = "residents.request_filed"
 REQUEST_HANDLED = "residents.request_handled"
 IMPORT_BATCH = "residents.import_batch"
@@ -35,6 +39,10 @@ EVENT_TYPES = (
     REVEAL_REFUSED,
     ACCOUNT_LINKED,
     CONSENT_RECORDED,
+    CONSENT_REVOKED,
+    ACCOUNT_CLAIM_REFUSED,
+    HOUSEHOLD_UPDATED,
+    RESIDENT_ERASED,
     REQUEST_FILED,
     REQUEST_HANDLED,
     IMPORT_BATCH,
@@ -150,11 +158,64 @@ def consent_recorded(*, actor: Any, consent: ProxyConsent) -> None:
         target=consent.resident,
         scope_path=consent.scope_path,
         after={
+            "consent": consent.pk,
             "agent": consent.agent_id,
+            "unit": consent.unit_id,
+            "purpose": consent.purpose,
             "matters": consent.matters,
+            "method": consent.method,
             "evidence": consent.evidence,
+            "given_on": consent.given_on.isoformat(),
             "expires_on": consent.expires_on.isoformat(),
         },
+    )
+
+
+def consent_revoked(*, actor: Any, consent: ProxyConsent) -> None:
+    record_event(
+        actor=actor,
+        action=CONSENT_REVOKED,
+        target=consent.resident,
+        scope_path=consent.scope_path,
+        after={"consent": consent.pk, "revoked_at": consent.revoked_at.isoformat() if consent.revoked_at else None},
+    )
+
+
+def account_claim_refused(*, actor: Any, reason: str) -> None:
+    """A resident's attempt to link their account that matched no record (in its own transaction)."""
+    with transaction.atomic():
+        record_event(actor=actor, action=ACCOUNT_CLAIM_REFUSED, target=actor, scope_path="", after={"reason": reason})
+
+
+def household_updated(*, actor: Any, household: Household, before: dict[str, Any]) -> None:
+    record_event(
+        actor=actor,
+        action=HOUSEHOLD_UPDATED,
+        target=household,
+        scope_path=household.scope_path,
+        before=before,
+        after=household_snapshot(household),
+    )
+
+
+def household_snapshot(household: Household) -> dict[str, Any]:
+    return {
+        "household_no": household.household_no,
+        "grid": household.grid_id,
+        "complex": household.complex_id,
+        "building": household.building_id,
+        "address": household.address_masked,
+    }
+
+
+def resident_erased(*, actor: Any, resident: Resident, digest: str, fields: list[str]) -> None:
+    """Erasure (个人信息保护法 art. 47): the ledger keeps which fields went and a digest, never the values."""
+    record_event(
+        actor=actor,
+        action=RESIDENT_ERASED,
+        target=resident,
+        scope_path=resident.scope_path,
+        after={"fields": fields, "digest": digest},
     )
 
 

@@ -1,15 +1,17 @@
 """The residents' import (the first user of gongzhi.jobs): CSV or Excel, validated row by row, upserted by ID number.
 
+Rows are prepared (parsed, validated, encrypted, blind-indexed) by `prepare.py`, in worker processes for large files;
+`apply_batch` only writes: on PostgreSQL a COPY of the prepared text into a session temp table, then one
+`INSERT … SELECT` per table (households, residents with `ON CONFLICT (id_index) DO UPDATE`, flags).
+
 Re-importing a file updates the same residents (the ID number's blind index is unique) and never duplicates them; the
 same ID number twice in one file is an error on the later row, across batches too (each upsert remembers its job and
 row). Households are found or created by (community, 户号).
 """
 
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Sequence
 from datetime import date
-from functools import cache
-from typing import Any
+from typing import IO, Any
 
 from django.db import connection
 from django.utils import timezone
@@ -25,39 +27,25 @@ from gongzhi.territory.models import Building, Division, Level, ResidentialCompl
 from . import events, identity, vault
 from .models import GroupFlag, Household, Relation, ResidenceStatus, Resident, SpecialGroup
 from .permissions import policy
-from .services import group_index, seal_address, seal_phone
+from .prepare import Context, Prepared, parse_groups, read_prepared
+from .services import group_index
+
+
+def _choice_map(choices: Any) -> dict[str, str]:
+    """Accepted cells for a choice column: the (Chinese) labels and the keys."""
+    return {str(label): str(value) for value, label in choices.choices} | {str(v): str(v) for v in choices.values}
 
 
 def _choice(choices: Any, what: str) -> Callable[[str], str]:
-    by_label: dict[str, str] = {str(label): str(value) for value, label in choices.choices}
+    accepted = _choice_map(choices)
+    labels = "、".join(str(label) for _value, label in choices.choices)
 
     def parse(text: str) -> str:
-        if text in by_label:
-            return by_label[text]
-        if text in choices.values:
-            return str(text)
-        raise ValueError(_("%(what)s应为：%(options)s") % {"what": what, "options": "、".join(by_label)})
+        if text in accepted:
+            return accepted[text]
+        raise ValueError(_("%(what)s应为：%(options)s") % {"what": what, "options": labels})
 
     return parse
-
-
-@cache
-def _group_labels(language: str) -> dict[str, str]:
-    return {str(label): str(value) for value, label in SpecialGroup.choices}
-
-
-def _groups(text: str) -> list[str]:
-    by_label = _group_labels(get_language() or "")
-    found = []
-    for part in text.replace("，", "、").replace(",", "、").replace(";", "、").replace("；", "、").split("、"):
-        part = part.strip()
-        if not part:
-            continue
-        value = by_label.get(part) or (part if part in SpecialGroup.values else None)
-        if value is None:
-            raise ValueError(_("未知的人群类别：%(g)s") % {"g": part[:20]})
-        found.append(value)
-    return sorted(set(found))
 
 
 def _date(text: str) -> date:
@@ -87,47 +75,54 @@ COLUMNS = (
     Column("unit", "单元", ("unit",), required=False, max_length=10),
     Column("room", "室", ("room",), required=False, max_length=10),
     Column("address", "详细地址", ("address",), required=False, max_length=120),
-    Column("groups", "特殊人群", ("groups",), required=False, max_length=200, parse=_groups),
+    Column("groups", "特殊人群", ("groups",), required=False, max_length=200, parse=parse_groups),
     Column("flag_source", "标识来源", ("flag_source",), required=False, max_length=80),
     Column("flag_since", "认定日期", ("flag_since",), required=False, max_length=10, parse=_date),
 )
 HEADER = {c.key: c.header for c in COLUMNS}
 
 
-class _Lookups:
-    """Per-job caches of divisions, complexes and buildings (small: one entry per code seen)."""
-
-    def __init__(self) -> None:
-        """Preloaded in three queries (a few thousand small rows at city scale) instead of one query per code."""
-        fields = ("id", "code", "path", "level", "parent_id", "is_active")
-        active = Division.objects.filter(level__in=(Level.COMMUNITY, Level.GRID), is_active=True).only(*fields)
-        self.divisions: dict[str, Division | None] = {d.code: d for d in active}
-        self.complexes: dict[str, ResidentialComplex | None] = {
-            c.code: c for c in ResidentialComplex.objects.only("id", "code", "scope_path")
-        }
-        self.buildings: dict[tuple[int, str], Building | None] = {
-            (b.complex_id, b.number): b for b in Building.objects.only("id", "complex_id", "number")
-        }
-
-    def division(self, code: str, level: str) -> Division | None:
-        if code not in self.divisions:
-            self.divisions[code] = Division.objects.filter(code=code, level=level, is_active=True).first()
-        found = self.divisions[code]
-        return found if found is not None and found.level == level else None
-
-    def complex(self, code: str) -> ResidentialComplex | None:
-        if code not in self.complexes:
-            self.complexes[code] = ResidentialComplex.objects.filter(code=code).first()
-        return self.complexes[code]
-
-    def building(self, complex: ResidentialComplex, number: str) -> Building | None:
-        key = (complex.pk, number)
-        if key not in self.buildings:
-            self.buildings[key] = Building.objects.filter(complex=complex, number=number).first()
-        return self.buildings[key]
+BATCH_SIZE = 2000
 
 
-_lookups: dict[int, _Lookups] = {}
+def build_context(columns: Sequence[Column], mapping: dict[str, int]) -> Context:
+    """The lookup tables and keys the workers inherit: all active communities and grids, 小区 and 楼栋 (a few tens of
+    thousands of small tuples at city scale), so preparing a row never queries the database."""
+    ring = vault.keyring()
+    divisions: dict[str, tuple[int, str, str, int | None]] = {
+        code: (int(pk), str(path), str(level), parent)
+        for code, pk, path, level, parent in Division.objects.filter(
+            level__in=(Level.COMMUNITY, Level.GRID), is_active=True
+        ).values_list("code", "id", "path", "level", "parent_id")
+    }
+    return Context(
+        columns=tuple(columns),
+        mapping=mapping,
+        headers=HEADER,
+        divisions=divisions,
+        complexes={
+            code: (pk, path) for code, pk, path in ResidentialComplex.objects.values_list("code", "id", "scope_path")
+        },
+        buildings={(c, n): pk for pk, c, n in Building.objects.values_list("id", "complex_id", "number")},
+        relations=RELATIONS,
+        statuses=STATUSES,
+        key_id=ring.current,
+        key=ring.keys[ring.current],
+        index_key=ring.index_key,
+        group_indexes={g: group_index(g) for g in SpecialGroup.values},
+        today=timezone.localdate(),
+        language=get_language() or "zh-hans",
+        copy_text=connection.vendor == "postgresql",
+        default_source=_("批量导入"),
+    )
+
+
+def reader(
+    handle: IO[bytes], columns: Sequence[Column], *, max_rows: int, filename: str
+) -> Generator[ParsedRow, None, None]:
+    return read_prepared(
+        handle, columns, max_rows=max_rows, filename=filename, batch_size=BATCH_SIZE, context=build_context
+    )
 
 
 def _authorize(actor: Any) -> None:
@@ -140,257 +135,91 @@ def _scope(actor: Any) -> str:
     return roots[0] if roots else ""
 
 
-def _may_import_at(actor: Any, path: str) -> bool:
-    return is_system(actor) or any(path.startswith(root) for root in policy.roots(actor, "import"))
+def _chunks_of(rows: list[ParsedRow]) -> list[Prepared]:
+    """The prepared chunks behind a batch; the reader's chunks are the runner's batches, never split."""
+    chunks: dict[int, Prepared] = {}
+    counts: dict[int, int] = {}
+    for row in rows:
+        prepared = row.values["_prepared"]
+        chunks.setdefault(id(prepared), prepared)
+        counts[id(prepared)] = counts.get(id(prepared), 0) + 1
+        if counts[id(prepared)] == 1 and row.values["_rows"] != sum(
+            1 for r in rows if r.values["_prepared"] is prepared
+        ):
+            raise RuntimeError("residents import: a batch splits a prepared chunk (batch_size must equal BATCH_SIZE)")
+    return list(chunks.values())
 
 
 def apply_batch(job: ImportJob, actor: Any, rows: list[ParsedRow]) -> BatchResult:
+    """Write one batch of prepared rows. Rows rejected here (outside the importer's scope, registered elsewhere, or
+    an ID number already imported from an earlier row of this job) become row errors and change nothing."""
     result = BatchResult()
-    lookups = _lookups.get(job.pk) or _lookups.setdefault(job.pk, _Lookups())
-    good: list[tuple[ParsedRow, dict[str, Any]]] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        if row.errors:
-            result.errors.extend(row.errors)
-            continue
-        resolved = _resolve(row, actor, lookups, result.errors)
-        if resolved is None:
-            continue
-        index = vault.blind_index("id_number", row.values["id_number"].value)
-        if index in seen:
-            result.errors.append(
-                RowError(row.row, HEADER["id_number"], _("与第 %(n)s 行的身份证号重复") % {"n": seen[index]})
+    chunks = _chunks_of(rows)
+    keys: list[tuple[int, str, str]] = []
+    for chunk in chunks:
+        result.errors.extend(chunk.errors)
+        keys.extend(chunk.keys)
+    roots = None if is_system(actor) else tuple(policy.roots(actor, "import"))
+    outside: set[int] = set()
+    if roots is not None:
+        for number, _index, path in keys:
+            if not path.startswith(roots):
+                outside.add(number)
+                result.errors.append(RowError(number, HEADER["community_code"], _("该社区不在您的管理范围内")))
+    if len(outside) < len(keys):
+        writer = _PostgresWriter(job, chunks) if connection.vendor == "postgresql" else _OrmWriter(job, chunks)
+        written, refused = writer.write(outside, roots)
+        for number, old_job, old_row, _old_scope in refused:
+            if old_job == job.pk and old_row != number:
+                message = _("与第 %(n)s 行的身份证号重复") % {"n": old_row}
+            else:
+                message = _("该居民登记在您的辖区以外，请联系所在社区办理迁移")
+            result.errors.append(RowError(number, HEADER["id_number"], message))
+        result.created = sum(1 for created in written.values() if created)
+        result.updated = len(written) - result.created
+        if written:
+            events.import_batch(
+                actor=actor,
+                job_id=job.pk,
+                scope_path=job.scope_path,
+                first_row=rows[0].row,
+                last_row=rows[-1].row,
+                created=result.created,
+                updated=result.updated,
             )
-            continue
-        seen[index] = row.row
-        resolved["id_index"] = index
-        good.append((row, resolved))
-    if not good:
-        return result
-    existing = {
-        r["id_index"]: r
-        for r in Resident.objects.filter(id_index__in=[v["id_index"] for _row, v in good]).values(
-            "id_index", "import_job", "import_row", "scope_path"
-        )
-    }
-    accepted: list[tuple[ParsedRow, dict[str, Any]]] = []
-    for row, v in good:
-        old = existing.get(v["id_index"])
-        if old is not None and old["import_job"] == job.pk and old["import_row"] != row.row:
-            result.errors.append(
-                RowError(row.row, HEADER["id_number"], _("与第 %(n)s 行的身份证号重复") % {"n": old["import_row"]})
-            )
-        elif old is not None and not _may_import_at(actor, old["scope_path"]):
-            result.errors.append(
-                RowError(row.row, HEADER["id_number"], _("该居民登记在您的辖区以外，请联系所在社区办理迁移"))
-            )
-        else:
-            accepted.append((row, v))
-    if not accepted:
-        return result
-    households = _households(accepted)
-    now = timezone.now()
-    records = []
-    for row, v in accepted:
-        parsed = row.values["id_number"]
-        phone = row.values["phone"] or ""
-        records.append(
-            {
-                "public_id": uuid.uuid4(),
-                "name": row.values["name"],
-                "id_enc": vault.encrypt("id_number", parsed.value),
-                "id_index": v["id_index"],
-                "id_masked": parsed.masked,
-                "birth_date": parsed.birth_date,
-                "sex": parsed.sex,
-                **seal_phone(phone),
-                "residence_status": row.values["residence_status"],
-                "household_id": households[(v["community"].pk, row.values["household_no"])],
-                "relation": row.values["relation"],
-                "community_id": v["community"].pk,
-                "grid_id": v["grid"].pk if v["grid"] is not None else None,
-                "scope_path": v["grid"].path if v["grid"] is not None else v["community"].path,
-                "import_job": job.pk,
-                "import_row": row.row,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    ids = _upsert_postgresql(records) if connection.vendor == "postgresql" else _upsert_orm(records)
-    _flags(accepted, [(ids[r["id_index"]], r["scope_path"]) for r in records])
-    created = sum(1 for _row, v in accepted if v["id_index"] not in existing)
-    result.created += created
-    result.updated += len(accepted) - created
-    events.import_batch(
-        actor=actor,
-        job_id=job.pk,
-        scope_path=job.scope_path,
-        first_row=rows[0].row,
-        last_row=rows[-1].row,
-        created=created,
-        updated=len(accepted) - created,
-    )
+    result.errors.sort(key=lambda e: e.row)
     return result
 
 
-def _resolve(row: ParsedRow, actor: Any, lookups: _Lookups, errors: list[RowError]) -> dict[str, Any] | None:
-    values = row.values
-    community = lookups.division(values["community_code"], Level.COMMUNITY)
-    if community is None:
-        errors.append(
-            RowError(row.row, HEADER["community_code"], _("找不到社区代码 %(c)s") % {"c": values["community_code"]})
-        )
-        return None
-    grid = None
-    if values["grid_code"]:
-        grid = lookups.division(values["grid_code"], Level.GRID)
-        if grid is None or grid.parent_id != community.pk:
-            errors.append(RowError(row.row, HEADER["grid_code"], _("网格代码不存在或不属于该社区")))
-            return None
-    path = grid.path if grid is not None else community.path
-    if not _may_import_at(actor, path):
-        errors.append(RowError(row.row, HEADER["community_code"], _("该社区不在您的管理范围内")))
-        return None
-    complex = building = None
-    if values["complex_code"]:
-        complex = lookups.complex(values["complex_code"])
-        if complex is None or not complex.scope_path.startswith(community.path):
-            errors.append(RowError(row.row, HEADER["complex_code"], _("小区编码不存在或不属于该社区")))
-            return None
-        if values["building"]:
-            building = lookups.building(complex, values["building"])
-            if building is None:
-                errors.append(RowError(row.row, HEADER["building"], _("该小区没有这个楼栋")))
-                return None
-    elif values["building"]:
-        errors.append(RowError(row.row, HEADER["building"], _("填写楼栋号时须填写小区编码")))
-        return None
-    return {"community": community, "grid": grid, "complex": complex, "building": building}
+def _may_update(roots: tuple[str, ...] | None, job: ImportJob, number: int, old: tuple[Any, ...]) -> bool:
+    """An existing record is updated unless it is outside the importer's scope or an earlier row of this job wrote
+    it (the same ID number twice in one file; a re-run of the same job may rewrite its own rows)."""
+    old_job, old_row, old_scope = old
+    if old_job == job.pk and old_row != number:
+        return False
+    return roots is None or old_scope.startswith(roots)
 
 
-def _households(accepted: list[tuple[ParsedRow, dict[str, Any]]]) -> dict[tuple[int, str], int]:
-    """Household ids by (community, 户号): found, or created (COPY + INSERT … RETURNING on PostgreSQL)."""
-    keys = {(v["community"].pk, row.values["household_no"]) for row, v in accepted}
-    found = {key: h.pk for key, h in _existing_households(keys).items()}
-    new: dict[tuple[int, str], Household] = {}
-    for row, v in accepted:
-        key = (v["community"].pk, row.values["household_no"])
-        if key in found or key in new:
-            continue
-        household = Household(
-            household_no=row.values["household_no"],
-            community=v["community"],
-            grid=v["grid"],
-            scope_path=v["grid"].path if v["grid"] is not None else v["community"].path,
-            complex=v["complex"],
-            building=v["building"],
-        )
-        seal_address(
-            household, address=row.values["address"] or "", unit=row.values["unit"] or "", room=row.values["room"] or ""
-        )
-        new[key] = household
-    if not new:
-        return found
-    if connection.vendor == "postgresql":
-        now = timezone.now()
-        rows = (tuple(getattr(h, c) for c in HOUSEHOLD_COLUMNS[1:9]) for h in new.values())
-        rows = ((uuid.uuid4(), *row, now, now) for row in rows)
-        returned = _copy_insert(
-            HOUSEHOLD_STAGE,
-            HOUSEHOLD_COLUMNS,
-            rows,
-            Household._meta.db_table,
-            "RETURNING community_id, household_no, id",
-        )
-        return found | {(community, number): pk for community, number, pk in returned}
-    Household.objects.bulk_create(new.values())
-    if any(h.pk is None for h in new.values()):  # backends that return no ids from bulk inserts
-        return found | {key: h.pk for key, h in _existing_households(set(new)).items()}
-    return found | {key: h.pk for key, h in new.items()}
-
-
-HOUSEHOLD_COLUMNS = (
-    "public_id",
-    "household_no",
-    "community_id",
-    "grid_id",
-    "scope_path",
-    "complex_id",
-    "building_id",
-    "address_enc",
-    "address_masked",
-    "created_at",
-    "updated_at",
-)
-HOUSEHOLD_STAGE = """CREATE TEMP TABLE IF NOT EXISTS residents_import_households (
-    public_id uuid, household_no varchar(30), community_id bigint, grid_id bigint, scope_path varchar(15),
-    complex_id bigint, building_id bigint, address_enc bytea, address_masked varchar(40), created_at timestamptz,
-    updated_at timestamptz)"""
-FLAG_COLUMNS = ("resident_id", "scope_path", "group_enc", "group_index", "since", "source", "purpose", "recorded_at")
-FLAG_STAGE = """CREATE TEMP TABLE IF NOT EXISTS residents_import_flags (
-    resident_id bigint, scope_path varchar(15), group_enc bytea, group_index varchar(32), since date,
-    source varchar(80), purpose varchar(12), recorded_at timestamptz)"""
-
-
-def _copy_insert(ddl: str, columns: tuple[str, ...], rows: Any, table: str, tail: str) -> list[tuple[Any, ...]]:
-    """COPY rows into a session temp table (created by `ddl`), then one INSERT … SELECT into `table` + `tail`."""
-    stage = ddl.split()[6]  # CREATE TEMP TABLE IF NOT EXISTS <stage> (…)
-    names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        cursor.execute(ddl)
-        cursor.execute(f"TRUNCATE {stage}")
-        with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} {tail}")  # noqa: S608 — fixed names
-        return list(cursor.fetchall()) if "RETURNING" in tail else []
-
-
-def _existing_households(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Household]:
-    """One query for the whole batch: candidates by number and community, matched on the pair."""
-    numbers = {number for _community, number in keys}
-    communities = {community for community, _number in keys}
-    candidates = Household.objects.filter(household_no__in=numbers, community_id__in=communities)
-    return {
-        (h.community_id, h.household_no): h
-        for h in candidates.only("id", "community_id", "household_no")
-        if (h.community_id, h.household_no) in keys
-    }
-
-
-def _upsert_orm(records: list[dict[str, Any]]) -> dict[str, int]:
-    Resident.objects.bulk_create(
-        [Resident(**r) for r in records],
-        update_conflicts=True,
-        unique_fields=["id_index"],
-        update_fields=UPDATE_FIELDS,
-    )
-    return dict(Resident.objects.filter(id_index__in=[r["id_index"] for r in records]).values_list("id_index", "pk"))
-
-
-UPDATE_FIELDS = [
-    "name",
-    "phone_enc",
-    "phone_index",
-    "phone_masked",
-    "residence_status",
-    "household",
-    "relation",
-    "community",
-    "grid",
-    "scope_path",
-    "import_job",
-    "import_row",
-    "updated_at",
-]
+STAGE = "residents_import_rows"
 STAGE_COLUMNS = (
-    "public_id",
+    "import_row, public_id, household_public_id, id_index, name, id_enc, id_masked, birth_date, sex, phone_enc, "
+    "phone_index, phone_masked, "
+    "residence_status, relation, community_id, grid_id, scope_path, household_no, complex_id, building_id, "
+    "address_enc, address_masked"
+)
+STAGE_DDL = f"""CREATE TEMP TABLE IF NOT EXISTS {STAGE} (
+    import_row integer, public_id uuid, household_public_id uuid, id_index varchar(32), name varchar(40), id_enc bytea,
+    id_masked varchar(18), birth_date date,
+    sex varchar(1), phone_enc bytea, phone_index varchar(32), phone_masked varchar(11), residence_status varchar(12),
+    relation varchar(12), community_id bigint, grid_id bigint, scope_path varchar(15), household_no varchar(30),
+    complex_id bigint, building_id bigint, address_enc bytea, address_masked varchar(40))"""
+FLAG_STAGE = "residents_import_flag_rows"
+FLAG_COLUMNS = "import_row, id_index, group_enc, group_index, since, source"
+FLAG_DDL = f"""CREATE TEMP TABLE IF NOT EXISTS {FLAG_STAGE} (
+    import_row integer, id_index varchar(32), group_enc bytea, group_index varchar(32), since date,
+    source varchar(80))"""
+UPDATED_ON_REIMPORT = (
     "name",
-    "id_enc",
-    "id_index",
-    "id_masked",
-    "birth_date",
-    "sex",
     "phone_enc",
     "phone_index",
     "phone_masked",
@@ -402,63 +231,185 @@ STAGE_COLUMNS = (
     "scope_path",
     "import_job",
     "import_row",
-    "created_at",
     "updated_at",
 )
-STAGE_DDL = """CREATE TEMP TABLE IF NOT EXISTS residents_import_stage (
-    public_id uuid, name varchar(40), id_enc bytea, id_index varchar(32), id_masked varchar(18), birth_date date,
-    sex varchar(1), phone_enc bytea, phone_index varchar(32), phone_masked varchar(11), residence_status varchar(12),
-    household_id bigint, relation varchar(12), community_id bigint, grid_id bigint, scope_path varchar(15),
-    import_job bigint, import_row integer, created_at timestamptz, updated_at timestamptz)"""
 
 
-def _upsert_postgresql(records: list[dict[str, Any]]) -> dict[str, int]:
-    """COPY the batch into a session-local stage table, then one INSERT … ON CONFLICT (id_index) DO UPDATE."""
-    table = Resident._meta.db_table
-    columns = ", ".join(STAGE_COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (f if f in STAGE_COLUMNS else f"{f}_id" for f in UPDATE_FIELDS))
-    with connection.cursor() as cursor:
-        cursor.execute(STAGE_DDL)
-        cursor.execute("TRUNCATE residents_import_stage")
+class _PostgresWriter:
+    """COPY the prepared text into session temp tables, then one set-based statement per table; the upsert itself
+    refuses the rows it must not update (`ON CONFLICT … DO UPDATE … WHERE`), so a fresh import never reads first."""
+
+    def __init__(self, job: ImportJob, chunks: list[Prepared]) -> None:
+        self.job = job
+        self.chunks = chunks
+
+    def _stage(self, cursor: Any) -> None:
+        # The session's stage tables: created at most once per session and transaction (a rollback in all-or-nothing
+        # mode drops them with everything else). A catalog probe is far cheaper than CREATE … IF NOT EXISTS.
+        cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [f"pg_temp.{STAGE}", f"pg_temp.{FLAG_STAGE}"])
+        stage, flag_stage = cursor.fetchone()
+        if stage is None:
+            cursor.execute(STAGE_DDL)
+        if flag_stage is None:
+            cursor.execute(FLAG_DDL)
+        cursor.execute(f"TRUNCATE {STAGE}, {FLAG_STAGE}")
         raw = cursor.cursor  # psycopg's own cursor, for COPY
-        with raw.copy(f"COPY residents_import_stage ({columns}) FROM STDIN") as copy:
-            for r in records:
-                copy.write_row(tuple(r[c] for c in STAGE_COLUMNS))
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM residents_import_stage "  # noqa: S608 — fixed names
-            f"ON CONFLICT (id_index) DO UPDATE SET {updates} RETURNING id_index, id"
-        )
-        return dict(cursor.fetchall())
+        with raw.copy(f"COPY {STAGE} ({STAGE_COLUMNS}) FROM STDIN") as copy:
+            for chunk in self.chunks:
+                copy.write(chunk.residents_copy)
+        if any(chunk.flags_copy for chunk in self.chunks):
+            with raw.copy(f"COPY {FLAG_STAGE} ({FLAG_COLUMNS}) FROM STDIN") as copy:
+                for chunk in self.chunks:
+                    copy.write(chunk.flags_copy)
 
-
-def _flags(accepted: list[tuple[ParsedRow, dict[str, Any]]], residents: list[tuple[int, str]]) -> None:
-    flags = []
-    today = timezone.localdate()
-    for (row, _v), (pk, scope_path) in zip(accepted, residents, strict=True):
-        for group in row.values["groups"] or ():
-            flags.append(
-                GroupFlag(
-                    resident_id=pk,
-                    scope_path=scope_path,
-                    group_enc=vault.encrypt("group", group),
-                    group_index=group_index(group),
-                    since=row.values["flag_since"] or today,
-                    source=(row.values["flag_source"] or _("批量导入"))[:80],
-                )
+    def write(
+        self, outside: set[int], roots: tuple[str, ...] | None
+    ) -> tuple[dict[int, bool], list[tuple[int, Any, Any, str]]]:
+        households = Household._meta.db_table
+        residents = Resident._meta.db_table
+        patterns = [r.replace("%", "").replace("_", "") + "%" for r in roots] if roots is not None else ["%"]
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED_ON_REIMPORT)
+        with connection.cursor() as cursor:
+            self._stage(cursor)
+            if outside:
+                for table in (STAGE, FLAG_STAGE):
+                    cursor.execute(f"DELETE FROM {table} WHERE import_row = ANY(%s)", [sorted(outside)])  # noqa: S608
+            # 户: the first row of each new (community, 户号) creates it; existing households are left as they are.
+            cursor.execute(
+                f"INSERT INTO {households} (public_id, household_no, community_id, grid_id, scope_path, complex_id, "  # noqa: S608
+                "building_id, address_enc, address_masked, created_at, updated_at) "
+                "SELECT DISTINCT ON (community_id, household_no) COALESCE(household_public_id, gen_random_uuid()), "
+                "household_no, community_id, "
+                "grid_id, scope_path, complex_id, building_id, address_enc, address_masked, now(), now() "
+                f"FROM {STAGE} ORDER BY community_id, household_no, import_row "
+                "ON CONFLICT (community_id, household_no) DO NOTHING RETURNING id"
             )
-    if flags and connection.vendor == "postgresql":
-        now = timezone.now()
-        rows = (
-            (f.resident_id, f.scope_path, f.group_enc, f.group_index, f.since, f.source, "routine", now) for f in flags
+            new_households = [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(
+                f"WITH up AS (INSERT INTO {residents} AS r (public_id, name, id_enc, id_index, id_masked, birth_date, "  # noqa: S608
+                "sex, phone_enc, phone_index, phone_masked, residence_status, household_id, relation, community_id, "
+                "grid_id, scope_path, import_job, import_row, created_at, updated_at) "
+                "SELECT s.public_id, s.name, s.id_enc, s.id_index, s.id_masked, s.birth_date, s.sex, s.phone_enc, "
+                "s.phone_index, s.phone_masked, s.residence_status, h.id, s.relation, s.community_id, s.grid_id, "
+                "s.scope_path, %s, s.import_row, now(), now() "
+                f"FROM {STAGE} s JOIN {households} h ON h.community_id = s.community_id "
+                "AND h.household_no = s.household_no "
+                f"ON CONFLICT (id_index) DO UPDATE SET {updates} "
+                "WHERE (r.import_job IS DISTINCT FROM %s OR r.import_row = EXCLUDED.import_row) "
+                "AND r.scope_path LIKE ANY(%s) "
+                "RETURNING r.id, r.import_row, r.scope_path, (r.xmax = 0) AS created), "
+                f"flags AS (INSERT INTO {GroupFlag._meta.db_table} (resident_id, scope_path, group_enc, group_index, "
+                "since, source, purpose, recorded_at) "
+                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, f.since, f.source, 'routine', now() "
+                f"FROM {FLAG_STAGE} f JOIN up ON up.import_row = f.import_row "
+                "ON CONFLICT (resident_id, group_index) DO NOTHING) "
+                "SELECT import_row, created FROM up",
+                [self.job.pk, self.job.pk, patterns],
+            )
+            written: dict[int, bool] = dict(cursor.fetchall())
+            refused: list[tuple[int, Any, Any, str]] = []
+            if sum(len(c.keys) for c in self.chunks) - len(outside) > len(written):
+                cursor.execute(
+                    f"SELECT s.import_row, r.import_job, r.import_row, r.scope_path FROM {STAGE} s "  # noqa: S608
+                    f"JOIN {residents} r ON r.id_index = s.id_index"
+                )
+                refused = [row for row in cursor.fetchall() if row[0] not in written]
+                if new_households:  # households created only for refused rows would be left empty: remove them
+                    cursor.execute(
+                        f"DELETE FROM {households} h WHERE h.id = ANY(%s) AND NOT EXISTS "  # noqa: S608
+                        f"(SELECT 1 FROM {residents} m WHERE m.household_id = h.id)",
+                        [new_households],
+                    )
+        return written, refused
+
+
+class _OrmWriter:
+    """Other databases (SQLite in tests and the demo): the same writes through bulk_create."""
+
+    def __init__(self, job: ImportJob, chunks: list[Prepared]) -> None:
+        self.job = job
+        self.records = [r for chunk in chunks for r in chunk.records]
+        self.flags = [f for chunk in chunks for f in chunk.flags]
+
+    def write(
+        self, outside: set[int], roots: tuple[str, ...] | None
+    ) -> tuple[dict[int, bool], list[tuple[int, Any, Any, str]]]:
+        by_index = {r["id_index"]: r["import_row"] for r in self.records if r["import_row"] not in outside}
+        found = Resident.objects.filter(id_index__in=list(by_index)).values_list(
+            "id_index", "import_job", "import_row", "scope_path"
         )
-        _copy_insert(FLAG_STAGE, FLAG_COLUMNS, rows, GroupFlag._meta.db_table, "ON CONFLICT DO NOTHING")
-    elif flags:
-        GroupFlag.objects.bulk_create(flags, ignore_conflicts=True)
+        existing = {by_index[index]: (job, row, path) for index, job, row, path in found}
+        refused = [(n, *old) for n, old in existing.items() if not _may_update(roots, self.job, n, old)]
+        rejected = outside | {n for n, *_old in refused}
+        records = [r for r in self.records if r["import_row"] not in rejected]
+        if not records:
+            return {}, refused
+        keys = {(r["community_id"], r["household_no"]) for r in records}
+        candidates = Household.objects.filter(
+            household_no__in={n for _c, n in keys}, community_id__in={c for c, _n in keys}
+        ).values_list("community_id", "household_no", "id")
+        households = {(c, n): pk for c, n, pk in candidates if (c, n) in keys}
+        new: dict[tuple[int, str], Household] = {}
+        for r in records:
+            key = (r["community_id"], r["household_no"])
+            if key not in households and key not in new:
+                new[key] = Household(
+                    household_no=r["household_no"],
+                    community_id=r["community_id"],
+                    grid_id=r["grid_id"],
+                    scope_path=r["scope_path"],
+                    complex_id=r["complex_id"],
+                    building_id=r["building_id"],
+                    address_enc=r["address_enc"],
+                    address_masked=r["address_masked"],
+                )
+        Household.objects.bulk_create(new.values())
+        households |= {
+            (c, n): pk
+            for c, n, pk in Household.objects.filter(
+                household_no__in={n for _c, n in new}, community_id__in={c for c, _n in new}
+            ).values_list("community_id", "household_no", "id")
+            if (c, n) in new
+        }
+        now = timezone.now()
+        columns = {f.attname for f in Resident._meta.concrete_fields}
+        Resident.objects.bulk_create(
+            [
+                Resident(
+                    **{k: v for k, v in r.items() if k in columns and k != "public_id"},
+                    household_id=households[(r["community_id"], r["household_no"])],
+                    import_job=self.job.pk,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for r in records
+            ],
+            update_conflicts=True,
+            unique_fields=["id_index"],
+            update_fields=[f.removesuffix("_id") for f in UPDATED_ON_REIMPORT],
+        )
+        ids = dict(Resident.objects.filter(id_index__in=[r["id_index"] for r in records]).values_list("id_index", "id"))
+        paths = {r["id_index"]: r["scope_path"] for r in records}
+        GroupFlag.objects.bulk_create(
+            [
+                GroupFlag(
+                    resident_id=ids[index],
+                    scope_path=paths[index],
+                    group_enc=enc,
+                    group_index=gindex,
+                    since=since,
+                    source=source,
+                )
+                for number, index, enc, gindex, since, source in self.flags
+                if number not in rejected
+            ],
+            ignore_conflicts=True,
+        )
+        return {r["import_row"]: r["import_row"] not in existing for r in records}, refused
 
 
-def finish(job: ImportJob, actor: Any) -> None:
-    _lookups.pop(job.pk, None)
-
+RELATIONS = _choice_map(Relation)
+STATUSES = _choice_map(ResidenceStatus)
 
 IMPORTER = Importer(
     key="residents",
@@ -467,7 +418,7 @@ IMPORTER = Importer(
     authorize=_authorize,
     apply_batch=apply_batch,
     scope_path=_scope,
-    batch_size=2000,
+    batch_size=BATCH_SIZE,
     max_rows=5_000_000,
-    finish=finish,
+    reader=reader,
 )

@@ -45,20 +45,25 @@ class Household(models.Model):
 
     public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
     household_no = models.CharField(_("户号"), max_length=30)
-    community = models.ForeignKey(
-        "territory.Division", verbose_name=_("社区/行政村"), on_delete=models.PROTECT, related_name="+"
+    community = models.ForeignKey(  # indexed by the unique (community, household_no) constraint
+        "territory.Division",
+        verbose_name=_("社区/行政村"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
         "territory.Division", verbose_name=_("网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
-    complex = models.ForeignKey(
+    complex = models.ForeignKey(  # indexed by household_complex_no
         "territory.ResidentialComplex",
         verbose_name=_("小区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     building = models.ForeignKey(
         "territory.Building", verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -87,16 +92,22 @@ class Resident(models.Model):
     public_id = models.UUIDField(_("编号"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("姓名"), max_length=40)
     id_enc = models.BinaryField(_("身份证号（密文）"))
-    id_index = models.CharField(_("身份证号盲索引"), max_length=32, unique=True)
+    id_index = models.CharField(_("身份证号盲索引"), max_length=32)  # unique: resident_unique_id_index
     id_masked = models.CharField(_("身份证号"), max_length=18)
     birth_date = models.DateField(_("出生日期"))
     sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
     phone_enc = models.BinaryField(_("手机号（密文）"), null=True, blank=True)
-    phone_index = models.CharField(_("手机号盲索引"), max_length=32, blank=True, db_index=True)
+    phone_index = models.CharField(_("手机号盲索引"), max_length=32, blank=True)  # indexed: resident_phone_index
     phone_masked = models.CharField(_("手机号"), max_length=11, blank=True)
     residence_status = models.CharField(_("居住状态"), max_length=12, choices=ResidenceStatus.choices)
-    household = models.ForeignKey(
-        Household, verbose_name=_("户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    household = models.ForeignKey(  # indexed by resident_household (household, relation)
+        Household,
+        verbose_name=_("户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        db_index=False,
     )
     relation = models.CharField(_("与户主关系"), max_length=12, choices=Relation.choices, default=Relation.OTHER)
     community = models.ForeignKey(
@@ -114,6 +125,7 @@ class Resident(models.Model):
         on_delete=models.SET_NULL,
         related_name="resident_record",
     )
+    erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True, editable=False)
     import_job = models.BigIntegerField(_("最近导入任务"), null=True, blank=True, editable=False)
     import_row = models.PositiveIntegerField(_("最近导入行号"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -123,7 +135,11 @@ class Resident(models.Model):
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
         ordering = ("scope_path", "name")
+        # Plain btree indexes without the varchar_pattern_ops twins Django adds for unique/db_index CharFields: a
+        # blind index is only ever compared for equality, and every index costs the import a write per row.
+        constraints = [models.UniqueConstraint(fields=["id_index"], name="resident_unique_id_index")]
         indexes = [
+            models.Index(fields=["phone_index"], name="resident_phone_index"),
             models.Index(fields=["scope_path", "name"], name="resident_scope_name"),
             models.Index(fields=["household", "relation"], name="resident_household"),
         ]
@@ -149,7 +165,9 @@ class GroupFlag(models.Model):
         ROUTINE = "routine", _("日常服务管理")
         EMERGENCY = "emergency", _("突发事件应对")
 
-    resident = models.ForeignKey(Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="flags")
+    resident = models.ForeignKey(  # indexed by flag_unique_group (resident, group_index)
+        Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="flags", db_index=False
+    )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     group_enc = models.BinaryField(_("人群类别（密文）"))
     group_index = models.CharField(_("人群类别盲索引"), max_length=32)
@@ -190,19 +208,60 @@ class AccessLog(models.Model):
         return f"{self.viewer_id} → {self.resident_id}"
 
 
+class ProxyPurpose(models.TextChoices):
+    """What staff may do for the resident under a 代办 consent; other domains check with their own code."""
+
+    ANY = "any", _("全部代办事项")
+    SUBJECT_RIGHTS = "subject_rights", _("个人信息查阅、更正、删除")
+    APPEALS = "appeals", _("诉求与建议")
+    SERVICES = "services", _("便民服务事项")
+
+
 class ProxyConsent(models.Model):
-    """代办授权: the resident's consent that a staff member acts on their behalf, with its evidence and period."""
+    """代办授权 (standing consent): the resident agrees that a named staff member, or any staff member of a unit,
+    acts on their behalf for a purpose, with how the consent was given, its evidence, its period and revocation."""
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", _("书面")
+        PHONE = "phone", _("电话")
+        IN_PERSON = "in_person", _("当面")
 
     resident = models.ForeignKey(Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="consents")
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("代办人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "territory.Division",
+        verbose_name=_("代办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("该社区（或网格）的工作人员均可代办"),
+    )
+    purpose = models.CharField(
+        _("代办用途"), max_length=20, choices=ProxyPurpose.choices, default=ProxyPurpose.SUBJECT_RIGHTS
     )
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     matters = models.CharField(_("代办事项"), max_length=200)
-    evidence = models.CharField(_("同意方式"), max_length=200, help_text=_("如：本人签字的授权书、本人在线确认"))
+    method = models.CharField(_("同意方式"), max_length=12, choices=Method.choices, default=Method.WRITTEN)
+    evidence = models.CharField(_("凭证说明"), max_length=200, help_text=_("如：本人签字的授权书编号、通话录音编号"))
     given_on = models.DateField(_("同意日期"))
     expires_on = models.DateField(_("有效期至"))
     revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -210,10 +269,19 @@ class ProxyConsent(models.Model):
     class Meta:
         verbose_name = _("代办授权")
         verbose_name_plural = _("代办授权")
-        ordering = ("-given_on",)
+        ordering = ("-given_on", "-id")
+        indexes = [models.Index(fields=["resident", "expires_on"], name="consent_resident_expiry")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agent__isnull=False) | models.Q(unit__isnull=False), name="consent_agent_or_unit"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.matters
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.revoked_at is None and self.given_on <= day <= self.expires_on
 
 
 class SubjectRequest(models.Model):

@@ -8,6 +8,7 @@ from gongzhi.core.policy import Policy
 from gongzhi.core.roles import Role
 
 STAFF_VIEW = {Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.STREET_OFFICIAL, Role.AUTHORITY}
+STAFF_ROLES = frozenset(str(r) for r in STAFF_VIEW)  # who may hold a unit's 代办 consent
 
 policy = Policy(
     "residents",

@@ -113,7 +113,7 @@ def filter_choices(*, viewer: Any) -> dict[str, Any]:
 def my_record(*, viewer: Any) -> Resident:
     record = (
         Resident.objects.select_related("household", "household__complex", "household__building", "community", "grid")
-        .filter(account_id=getattr(viewer, "pk", None))
+        .filter(account_id=getattr(viewer, "pk", None), erased_at__isnull=True)
         .first()
     )
     if record is None:
@@ -178,12 +178,17 @@ def subject_data(*, resident: Resident) -> dict[str, Any]:
         ],
         "consents": [
             {
-                "agent": str(c.agent),
+                "agent": str(c.agent) if c.agent else "",
+                "unit": c.unit.name if c.unit else "",
+                "purpose": c.get_purpose_display(),
                 "matters": c.matters,
+                "method": c.get_method_display(),
+                "evidence": c.evidence,
                 "given_on": c.given_on.isoformat(),
                 "expires_on": c.expires_on.isoformat(),
+                "revoked_at": c.revoked_at.isoformat() if c.revoked_at else "",
             }
-            for c in resident.consents.select_related("agent")
+            for c in resident.consents.select_related("agent", "unit")
         ],
         "requests": [
             {

@@ -20,13 +20,14 @@ from .models import (
     GroupFlag,
     Household,
     ProxyConsent,
+    ProxyPurpose,
     Relation,
     ResidenceStatus,
     Resident,
     SpecialGroup,
     SubjectRequest,
 )
-from .permissions import policy
+from .permissions import STAFF_ROLES, policy
 
 REQUEST_DAYS = 15  # 个人信息保护法 does not fix a period; 15 days is the common practice (GB/T 35273 8.7)
 REVEALABLE = ("id_number", "phone", "address", "groups")
@@ -132,6 +133,33 @@ def household_create(
         )
     household.save()
     events.household_created(actor=actor, household=household)
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *,
+    actor: Any,
+    household: Household,
+    grid: Division | None = None,
+    unit: str | None = None,
+    room: str | None = None,
+    address: str | None = None,
+) -> Household:
+    """Edit a household's grid and address (单元/室/详细地址, re-encrypted); a None argument keeps the value. The
+    address is written whole: pass unit, room and address together (the form does)."""
+    _authorize(actor, "manage", household)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    before = events.household_snapshot(household)
+    if grid is not None:
+        place = place_of(household.community, grid)
+        household.grid = grid
+        household.scope_path = place.scope_path
+        _authorize(actor, "manage", household)
+    if unit is not None or room is not None or address is not None:
+        seal_address(household, address=address or "", unit=unit or "", room=room or "")
+    household.save()
+    events.household_updated(actor=actor, household=household, before=before)
     return household
 
 
@@ -357,7 +385,61 @@ def account_link(*, actor: Any, resident: Resident, account: Any) -> Resident:
     return resident
 
 
+CONSENT_MAX_DAYS = 366
+
+
 @transaction.atomic
+def proxy_consent_record(
+    *,
+    actor: Any,
+    resident: Resident,
+    purpose: str,
+    matters: str,
+    method: str,
+    evidence: str,
+    given_on: date,
+    expires_on: date,
+    agent: Any = None,
+    unit: Division | None = None,
+) -> ProxyConsent:
+    """代办授权: record the resident's standing consent that a named staff member (`agent`) or any staff member of a
+    unit (`unit`, a community or grid over the resident) acts on their behalf for `purpose`; how it was given
+    (书面/电话/当面), its evidence and its period (at most a year). Ledgered; shown to the resident on 我的信息."""
+    if not is_system(actor):
+        policy.require(actor, "record_consent", resident, view_action="view")
+    if (agent is None) == (unit is None):
+        raise ServiceError(_("请指定代办人或代办单位（二选一）。"), fields={"agent": _("二选一")})
+    if purpose not in ProxyPurpose.values:
+        raise ServiceError(_("代办用途无效。"), fields={"purpose": _("取值无效")})
+    if method not in ProxyConsent.Method.values:
+        raise ServiceError(_("请选择同意方式。"), fields={"method": _("取值无效")})
+    if not matters.strip() or not evidence.strip():
+        raise ServiceError(_("请填写代办事项和凭证说明。"), fields={"evidence": _("必填")})
+    if expires_on < given_on or expires_on > given_on + timedelta(days=CONSENT_MAX_DAYS):
+        raise ServiceError(_("有效期应在同意日期之后、一年以内。"), fields={"expires_on": _("超出范围")})
+    if agent is not None and not policy.can(agent, "view", resident):
+        raise ServiceError(_("代办人须为负责该居民的工作人员。"), fields={"agent": _("不在辖区内")})
+    if unit is not None and (
+        unit.level not in (Level.COMMUNITY, Level.GRID) or not resident.scope_path.startswith(unit.path)
+    ):
+        raise ServiceError(_("代办单位须为该居民所在的社区或网格。"), fields={"unit": _("不在辖区内")})
+    consent = ProxyConsent.objects.create(
+        resident=resident,
+        agent=agent,
+        unit=unit,
+        purpose=purpose,
+        scope_path=resident.scope_path,
+        matters=matters.strip()[:200],
+        method=method,
+        evidence=evidence.strip()[:200],
+        given_on=given_on,
+        expires_on=expires_on,
+        recorded_by=None if is_system(actor) else actor,
+    )
+    events.consent_recorded(actor=actor, consent=consent)
+    return consent
+
+
 def consent_record(
     *,
     actor: Any,
@@ -368,38 +450,67 @@ def consent_record(
     given_on: date,
     expires_on: date,
 ) -> ProxyConsent:
-    """代办授权: the resident's consent, with how it was given, before staff may act on their behalf."""
-    if not is_system(actor):
-        policy.require(actor, "record_consent", resident, view_action="view")
-    if not matters.strip() or not evidence.strip():
-        raise ServiceError(_("请填写代办事项和同意方式。"), fields={"evidence": _("必填")})
-    if expires_on < given_on or expires_on > given_on + timedelta(days=366):
-        raise ServiceError(_("有效期应在同意日期之后、一年以内。"), fields={"expires_on": _("超出范围")})
-    if not policy.can(agent, "view", resident):
-        raise ServiceError(_("代办人须为负责该居民的工作人员。"), fields={"agent": _("不在辖区内")})
-    consent = ProxyConsent.objects.create(
+    """The earlier signature: a written consent for every 代办 matter, to one named staff member."""
+    return proxy_consent_record(
+        actor=actor,
         resident=resident,
-        agent=agent,
-        scope_path=resident.scope_path,
-        matters=matters.strip()[:200],
-        evidence=evidence.strip()[:200],
+        purpose=ProxyPurpose.ANY,
+        matters=matters,
+        method=ProxyConsent.Method.WRITTEN,
+        evidence=evidence,
         given_on=given_on,
         expires_on=expires_on,
-        recorded_by=None if is_system(actor) else actor,
+        agent=agent,
     )
-    events.consent_recorded(actor=actor, consent=consent)
+
+
+@transaction.atomic
+def proxy_consent_revoke(*, actor: Any, consent: ProxyConsent) -> ProxyConsent:
+    """撤回代办授权: by the resident (their own record) or by staff who may record consents for them."""
+    consent = ProxyConsent.objects.select_for_update().select_related("resident").get(pk=consent.pk)
+    own = consent.resident.account_id is not None and consent.resident.account_id == getattr(actor, "pk", None)
+    if not own and not is_system(actor):
+        policy.require(actor, "record_consent", consent.resident, view_action="view")
+    if consent.revoked_at is not None:
+        raise Conflict(_("该授权已撤回。"))
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = None if is_system(actor) else actor
+    consent.save(update_fields=["revoked_at", "revoked_by"])
+    events.consent_revoked(actor=actor, consent=consent)
     return consent
 
 
-def has_consent(*, agent: Any, resident: Resident, today: date | None = None) -> bool:
-    day = today or timezone.localdate()
-    return ProxyConsent.objects.filter(
+def proxy_consent_check(*, agent: Any, resident: Resident, purpose: str, on: date | None = None) -> ProxyConsent | None:
+    """The consent under which `agent` may act for `resident` for `purpose` on a day (today by default), or None.
+
+    A consent counts when it is not revoked, the day is within its period, its purpose is `purpose` or 全部, and it
+    names the agent, or names a unit (community/grid) where the agent holds a staff grant that covers the resident.
+    Other domains (e.g. appeals filed on a resident's behalf) call this before acting; no row = refuse."""
+    day = on or timezone.localdate()
+    candidates = ProxyConsent.objects.filter(
         resident=resident,
-        agent_id=getattr(agent, "pk", None),
         revoked_at__isnull=True,
         given_on__lte=day,
         expires_on__gte=day,
-    ).exists()
+        purpose__in=(purpose, ProxyPurpose.ANY),
+    ).select_related("unit")
+    agent_id = getattr(agent, "pk", None)
+    grants = None
+    for consent in candidates:
+        if consent.agent_id is not None and consent.agent_id == agent_id:
+            return consent
+        if consent.unit_id is not None and consent.unit is not None:
+            if grants is None:
+                grants = [g.path for g in grants_of(agent) if g.role in STAFF_ROLES]
+            if any(path.startswith(consent.unit.path) for path in grants) and policy.can(agent, "view", resident):
+                return consent
+    return None
+
+
+def has_consent(*, agent: Any, resident: Resident, today: date | None = None) -> bool:
+    """The earlier check (subject-rights requests); see proxy_consent_check."""
+    found = proxy_consent_check(agent=agent, resident=resident, purpose=ProxyPurpose.SUBJECT_RIGHTS, on=today)
+    return found is not None
 
 
 @transaction.atomic
@@ -407,7 +518,10 @@ def request_file(*, actor: Any, resident: Resident, kind: str, field: str, detai
     """A resident (or staff acting for them with recorded consent, 代办) asks to see, correct or delete data."""
     own = resident.account_id is not None and resident.account_id == getattr(actor, "pk", None)
     proxy = not own
-    if proxy and not (policy.can(actor, "view", resident) and has_consent(agent=actor, resident=resident)):
+    if proxy and not (
+        policy.can(actor, "view", resident)
+        and proxy_consent_check(agent=actor, resident=resident, purpose=ProxyPurpose.SUBJECT_RIGHTS) is not None
+    ):
         raise Forbidden(_("代办须先登记居民本人的同意。"))
     if kind not in SubjectRequest.Kind.values:
         raise ServiceError(_("请求类型无效。"), fields={"kind": _("取值无效")})
@@ -426,6 +540,87 @@ def request_file(*, actor: Any, resident: Resident, kind: str, field: str, detai
     return request
 
 
+CLAIM_ATTEMPTS = 5  # per account and day: the ID number + mobile pair must not be guessable by trying
+
+
+def account_claim(*, actor: Any, id_number: str, phone: str) -> Resident:
+    """A resident links their own account to their record: the ID number and the mobile number on record must both
+    match (blind indexes; nothing is decrypted), the record must have no account yet, and the account none. A miss
+    is recorded and counted (at most CLAIM_ATTEMPTS a day); otherwise a worker links the account (account_link)."""
+    from django.core.cache import cache
+
+    key = f"residents:claim:{getattr(actor, 'pk', None)}:{timezone.localdate().isoformat()}"
+    if int(cache.get(key, 0)) >= CLAIM_ATTEMPTS:
+        raise Forbidden(_("今日尝试次数过多，请明天再试，或请社区工作人员核验后关联。"))
+    if Resident.objects.filter(account_id=getattr(actor, "pk", None)).exists():
+        raise Conflict(_("您的账号已关联居民信息。"))
+    try:
+        parsed = identity.parse_id(id_number)
+        mobile = identity.parse_mobile(phone)
+    except ValueError as exc:
+        raise ServiceError(str(exc), fields={"id_number": str(exc)}) from exc
+    resident = Resident.objects.filter(
+        id_index=vault.blind_index("id_number", parsed.value),
+        phone_index=vault.blind_index("phone", mobile),
+        account__isnull=True,
+        erased_at__isnull=True,
+    ).first()
+    if resident is None:
+        cache.set(key, int(cache.get(key, 0)) + 1, 86400)
+        events.account_claim_refused(actor=actor, reason="no_match")
+        raise ServiceError(
+            _("没有找到身份证号和手机号都相符、且尚未关联账号的居民信息。如信息有误，请联系社区工作人员。"),
+            code="no_match",
+        )
+    with transaction.atomic():
+        resident = Resident.objects.select_for_update().get(pk=resident.pk)
+        if resident.account_id is not None:
+            raise Conflict(_("该居民信息已关联其他账号。"))
+        resident.account = actor
+        resident.save(update_fields=["account", "updated_at"])
+        events.account_linked(actor=actor, resident=resident)
+    return resident
+
+
+ERASED_NAME = "（已删除）"
+
+
+@transaction.atomic
+def resident_erase(*, actor: Any, resident: Resident) -> Resident:
+    """Erase a resident's personal information (个人信息保护法 art. 47) after a deletion request is approved: the
+    ID number, mobile, name and special-group flags are overwritten or deleted, the birth date cut to the year, the
+    account unlinked; the row stays (other records point to it) as an anonymous stub. The ledger keeps the list of
+    erased fields and a SHA-256 digest of the old blind index, so an auditor holding a number can confirm it was
+    erased without the ledger holding the number. Idempotent."""
+    import hashlib
+
+    _authorize(actor, "handle_requests", resident)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.erased_at is not None:
+        return resident
+    digest = hashlib.sha256(resident.id_index.encode()).hexdigest()
+    marker = f"erased-{resident.public_id.hex}"[:32]
+    resident.name = ERASED_NAME
+    resident.id_enc = vault.encrypt("id_number", "")
+    resident.id_index = marker
+    resident.id_masked = "*" * 18
+    resident.birth_date = resident.birth_date.replace(month=1, day=1)
+    resident.phone_enc = None
+    resident.phone_index = ""
+    resident.phone_masked = ""
+    resident.account = None
+    resident.erased_at = timezone.now()
+    resident.save()
+    flags = resident.flags.count()
+    resident.flags.all().delete()
+    SubjectRequest.objects.filter(resident=resident).update(details_enc=vault.encrypt("request", ""))
+    fields = ["name", "id_number", "phone", "birth_date(month/day)", "account", "request_texts"]
+    if flags:
+        fields.append("groups")
+    events.resident_erased(actor=actor, resident=resident, digest=digest, fields=fields)
+    return resident
+
+
 @transaction.atomic
 def request_handle(*, actor: Any, request: SubjectRequest, status: str, response: str) -> SubjectRequest:
     _authorize(actor, "handle_requests", request)
@@ -442,6 +637,8 @@ def request_handle(*, actor: Any, request: SubjectRequest, status: str, response
     request.handled_at = timezone.now()
     request.save()
     events.request_handled(actor=actor, request=request)
+    if request.kind == SubjectRequest.Kind.DELETION and status == SubjectRequest.Status.DONE:
+        resident_erase(actor=actor, resident=request.resident)  # approval erases, in the same transaction
     return request
 
 

@@ -7,19 +7,30 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import allowed, signed_in
-from gongzhi.core.errors import ServiceError
+from gongzhi.core.errors import NotFound, ServiceError
 from gongzhi.core.spreadsheets import csv_bytes, template, workbook_bytes
 from gongzhi.jobs.forms import ImportForm
 
 from . import events, exports, selectors, services
-from .forms import FIELD_LABELS, CorrectionForm, ExportForm, FlagForm, HandleForm, RevealForm
+from .forms import (
+    FIELD_LABELS,
+    ClaimForm,
+    ConsentForm,
+    CorrectionForm,
+    ExportForm,
+    FlagForm,
+    HandleForm,
+    HouseholdEditForm,
+    ResidentEditForm,
+    RevealForm,
+)
 from .importer import COLUMNS
 from .models import SpecialGroup
 from .permissions import policy
@@ -123,7 +134,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def household_card(request: HttpRequest, public_id: str) -> HttpResponse:
     household = selectors.household_get(viewer=request.user, public_id=public_id)
-    return render(request, "residents/household.html", {"household": household})
+    can_manage = policy.can(request.user, "manage", household)
+    return render(request, "residents/household.html", {"household": household, "can_manage": can_manage})
 
 
 @allowed(policy, "view")
@@ -141,6 +153,9 @@ def resident_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "reveal_form": RevealForm(prefix="reveal"),
             "flag_form": FlagForm(prefix="flag"),
             "accesses": selectors.access_history(resident=resident)[:20],
+            "can_consent": policy.can(request.user, "record_consent", resident),
+            "consent_form": ConsentForm(prefix="consent"),
+            "consents": resident.consents.select_related("agent", "unit")[:20],
         },
     )
 
@@ -185,6 +200,102 @@ def flag_add(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("已添加标识。"))
     else:
         messages.error(request, _("输入有误，请检查。"))
+    return redirect("residents:detail", public_id=resident.public_id)
+
+
+@allowed(policy, "manage")
+@require_http_methods(["GET", "POST"])
+@never_cache
+def resident_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    resident = selectors.resident_get(viewer=request.user, public_id=public_id)
+    policy.require(request.user, "manage", resident)
+    initial = {
+        "name": resident.name,
+        "residence_status": resident.residence_status,
+        "relation": resident.relation,
+    }
+    form = ResidentEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        phone = data["phone"].strip() or None  # empty: keep the number (masked, so it cannot be shown to edit)
+        if request.POST.get("clear_phone") == "1":
+            phone = ""
+        try:
+            services.resident_update(
+                actor=request.user,
+                resident=resident,
+                name=data["name"],
+                phone=phone,
+                residence_status=data["residence_status"],
+                relation=data["relation"],
+            )
+        except ServiceError as exc:
+            exc.to_form(form)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("residents:detail", public_id=resident.public_id)
+    status = 400 if form.errors else 200
+    return render(request, "residents/edit.html", {"form": form, "resident": resident}, status=status)
+
+
+@allowed(policy, "manage")
+@require_http_methods(["GET", "POST"])
+@never_cache
+def household_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    household = selectors.household_get(viewer=request.user, public_id=public_id)
+    policy.require(request.user, "manage", household)
+    form = HouseholdEditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = form.cleaned_data if any(form.cleaned_data.values()) else {}  # all empty: address unchanged
+        try:
+            services.household_update(actor=request.user, household=household, **address)
+        except ServiceError as exc:
+            exc.to_form(form)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("residents:household", public_id=household.public_id)
+    status = 400 if form.errors else 200
+    return render(request, "residents/household_edit.html", {"form": form, "household": household}, status=status)
+
+
+@allowed(policy, "record_consent")
+@require_POST
+@never_cache
+def consent_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    resident = selectors.resident_get(viewer=request.user, public_id=public_id)
+    form = ConsentForm(request.POST, prefix="consent")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        to = data.pop("to")
+        try:
+            services.proxy_consent_record(
+                actor=request.user,
+                resident=resident,
+                agent=request.user if to == "me" else None,
+                unit=resident.community if to == "unit" else None,
+                **data,
+            )
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("已登记代办授权。"))
+    else:
+        messages.error(request, _("输入有误，请检查。"))
+    return redirect("residents:detail", public_id=resident.public_id)
+
+
+@allowed(policy, "record_consent")
+@require_POST
+@never_cache
+def consent_revoke(request: HttpRequest, public_id: str, consent_id: int) -> HttpResponse:
+    resident = selectors.resident_get(viewer=request.user, public_id=public_id)
+    consent = get_object_or_404(resident.consents, pk=consent_id)
+    try:
+        services.proxy_consent_revoke(actor=request.user, consent=consent)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已撤回代办授权。"))
     return redirect("residents:detail", public_id=resident.public_id)
 
 
@@ -275,7 +386,10 @@ def request_handle(request: HttpRequest, public_id: str) -> HttpResponse:
 @signed_in
 @never_cache
 def me(request: HttpRequest) -> HttpResponse:
-    resident = selectors.my_record(viewer=request.user)
+    try:
+        resident = selectors.my_record(viewer=request.user)
+    except NotFound:
+        return redirect("residents:link")  # not linked yet: prove the record is yours, or ask the community
     return render(
         request,
         "residents/me.html",
@@ -284,9 +398,42 @@ def me(request: HttpRequest) -> HttpResponse:
             "flags": selectors.flags_of(resident),
             "accesses": selectors.access_history(resident=resident)[:100],
             "requests": resident.requests.all()[:50],
+            "consents": resident.consents.select_related("agent", "unit")[:50],
             "form": CorrectionForm(),
         },
     )
+
+
+@signed_in
+@require_POST
+@never_cache
+def my_consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+    resident = selectors.my_record(viewer=request.user)
+    consent = get_object_or_404(resident.consents, pk=consent_id)
+    try:
+        services.proxy_consent_revoke(actor=request.user, consent=consent)
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已撤回代办授权。"))
+    return redirect("residents:me")
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+@never_cache
+def link_account(request: HttpRequest) -> HttpResponse:
+    """关联我的居民信息: the resident proves the record is theirs with the ID number and the mobile on record."""
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_claim(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("已关联您的居民信息。"))
+            return redirect("residents:me")
+    return render(request, "residents/link.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @signed_in

@@ -125,7 +125,8 @@ def test_resident_downloads_everything_and_asks_for_correction(
     worker.post(f"/residents/requests/{request.public_id}/", {"status": "done", "response": "已更正"})
     request.refresh_from_db()
     assert request.status == "done" and request.handled_by == user_named("worker")
-    assert client_for("household_head").get("/residents/me/").status_code == 404  # no linked record in this fixture
+    unlinked = client_for("household_head").get("/residents/me/")  # no linked record in this fixture
+    assert unlinked.status_code == 302 and unlinked["Location"] == "/residents/me/link/"
 
 
 @pytest.mark.clause("R8.3")
