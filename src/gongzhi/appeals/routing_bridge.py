@@ -140,21 +140,29 @@ class Similar:
 
 def similar_open(appeal: Appeal, *, limit: int = 5, pool: int = 300) -> list[Similar]:
     """共性问题 at the desk: open appeals in the same street whose text is near this one (near-duplicates to merge)."""
-    if not available() or not appeal.text.strip():
+    return similar_to_text(appeal.text, street_path=appeal.street_path, exclude=appeal.pk, limit=limit, pool=pool)
+
+
+def similar_to_text(
+    text: str, *, street_path: str, exclude: int | None = None, limit: int = 5, pool: int = 300
+) -> list[Similar]:
+    """Open appeals in a street whose text is near `text`: shown at intake, before a new appeal is written, and to the
+    dispatcher. Reads at most `pool` of the street's open appeals (the partial open-appeals index), nearest first."""
+    if not available() or not text.strip() or len(street_path) != 9:
         return []
     from .selectors import OPEN_VALUES
 
     candidates = list(
-        Appeal.objects.filter(street_path=appeal.street_path, status__in=OPEN_VALUES)
-        .exclude(pk=appeal.pk)
-        .select_related("place")
+        Appeal.objects.filter(street_path=street_path, status__in=OPEN_VALUES)
+        .exclude(pk=exclude)
+        .select_related("place", "category")
         .order_by("-due_at", "-id")[:pool]
     )
     try:
         similar = import_string("gongzhi.routing.services.similar")
-        matches = similar(appeal.text, [(a.pk, a.text) for a in candidates], threshold=0.3, limit=limit)
+        matches = similar(text, [(a.pk, a.text) for a in candidates], threshold=0.3, limit=limit)
     except (ImportError, ServiceError) as exc:
-        logger.info("no similar appeals for %s: %s", appeal.number, exc)
+        logger.info("no similar appeals in %s: %s", street_path, exc)
         return []
     by_pk = {a.pk: a for a in candidates}
     return [Similar(by_pk[m.key], round(m.score * 100)) for m in matches if m.key in by_pk]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("new/", views.submit, name="new"),
     path("track/", views.track, name="track"),
+    path("similar/", views.similar, name="similar"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:step>/", views.act, name="act"),
     path("photos/<int:pk>/", views.photo, name="photo"),

@@ -86,6 +86,20 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "appeals/form.html", {"form": form, "title": _("提交诉求"), "key": secrets.token_hex(16)})
 
 
+@signed_in
+@require_http_methods(["GET"])
+def similar(request: HttpRequest) -> HttpResponse:
+    """共性问题 at intake: while a resident or a worker types, open appeals in the same street with near text. Staff
+    with intake rights see numbers and excerpts to link; a resident sees only that similar appeals are being handled
+    (category and status, never another resident's words)."""
+    text = request.GET.get("text", "")[:2000]
+    code = request.GET.get("place", "").strip()
+    place = Division.objects.filter(code=code, is_active=True).only("path").first() if code else None
+    found = routing_bridge.similar_to_text(text, street_path=place.path[:9]) if place and len(text) >= 8 else []
+    staff = place is not None and policy.can(request.user, "intake", place)
+    return render(request, "appeals/_similar.html", {"found": found, "staff": staff})
+
+
 @public
 def track(request: HttpRequest) -> HttpResponse:
     """免登录查询: number + 提取码 show the status and the public timeline (never the contact)."""

@@ -52,3 +52,23 @@ def test_similar_open_appeals_and_common_problems_taken_up_as_one(world: World, 
     assert response.status_code == 302
     merged = Appeal.objects.filter(merged_into=appeals[0])
     assert merged.count() == 2 and all(a.status == Status.MERGED for a in merged)
+
+
+def test_similar_open_appeals_are_shown_while_typing_without_showing_residents_each_others_words(
+    world: World, client_for: Any
+) -> None:
+    """共性问题 at intake: a worker sees the near appeals to link; a resident learns only that similar ones exist."""
+    text = "小区门口的路灯坏了，晚上一片漆黑，老人出门不安全。"
+    first = submit(world, category="CS-05", appeal_type="help", text=text)
+    typed = {"text": "我们小区门口路灯坏了好几天，晚上漆黑一片。", "place": world.community.code}
+
+    staff_page = client_for("county_authority").get("/appeals/similar/", typed).content.decode()
+    assert first.number in staff_page and "路灯坏了" in staff_page and "相似度" in staff_page
+
+    resident_page = client_for("resident").get("/appeals/similar/", typed).content.decode()
+    assert "正在办理" in resident_page
+    assert first.number not in resident_page and "老人出门不安全" not in resident_page
+
+    unrelated = {"text": "灵活就业人员医保怎么缴费？需要带什么材料？", "place": world.community.code}
+    assert first.number not in client_for("county_authority").get("/appeals/similar/", unrelated).content.decode()
+    assert client_for("resident").get("/appeals/similar/", {"text": "", "place": "nope"}).content.decode().strip() == ""
