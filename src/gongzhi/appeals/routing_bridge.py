@@ -152,12 +152,10 @@ def similar_to_text(
         return []
     from .selectors import OPEN_VALUES
 
-    candidates = list(
-        Appeal.objects.filter(street_path=street_path, status__in=OPEN_VALUES)
-        .exclude(pk=exclude)
-        .select_related("place", "category")
-        .order_by("-due_at", "-id")[:pool]
-    )
+    open_here = Appeal.objects.filter(street_path=street_path, status__in=OPEN_VALUES)
+    if exclude is not None:
+        open_here = open_here.exclude(pk=exclude)
+    candidates = list(open_here.select_related("place", "category").order_by("-due_at", "-id")[:pool])
     try:
         similar = import_string("gongzhi.routing.services.similar")
         matches = similar(text, [(a.pk, a.text) for a in candidates], threshold=0.3, limit=limit)
