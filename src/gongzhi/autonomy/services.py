@@ -21,7 +21,6 @@ from django.utils.translation import gettext_noop
 from gongzhi.core.actors import SYSTEM, is_system
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from gongzhi.core.roles import Role
-from gongzhi.core.scope import within
 from gongzhi.ledger.models import Disclosure
 from gongzhi.ledger.services import disclosure_publish
 from gongzhi.people.models import RoleAssignment, Unit
@@ -67,16 +66,6 @@ FAMILY_PUBLICITY_WORKING_DAYS = 5  # 公示期
 
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
-
-
-def _require(actor: Any, action: str, path: str) -> None:
-    """Allow SYSTEM; otherwise the actor needs `action` at or above `path` (out of scope reads as missing)."""
-    if is_system(actor):
-        return
-    if not policy.allows(actor, action):
-        raise Forbidden(_("您没有执行此操作的权限。"))
-    if not within(path, policy.roots(actor, action)):
-        raise NotFound(_("未找到该记录，或您无权查看。"))
 
 
 def _user(actor: Any) -> Any:
@@ -125,7 +114,7 @@ def convention_create(
 ) -> ConventionVersion:
     """R5.1: a new 居民公约 or 居民自治章程 starts as draft version 1."""
     _community(community)
-    _require(actor, "draft_convention", community.path)
+    policy.require_at(actor, "draft_convention", community.path)
     if kind not in Convention.Kind.values:
         raise ServiceError(_("类型无效。"), fields={"kind": _("请选择")})
     title = _text(title, "title", _("名称"), 120)
@@ -149,7 +138,7 @@ def convention_create(
 @transaction.atomic
 def version_draft(*, actor: Any, convention: Convention, body: str, change_note: str) -> ConventionVersion:
     """A revision (修改) starts from the latest version: its text and rules are copied into a new draft."""
-    _require(actor, "draft_convention", convention.scope_path)
+    policy.require_at(actor, "draft_convention", convention.scope_path)
     Convention.objects.select_for_update().get(pk=convention.pk)
     latest = convention.versions.order_by("-number").first()
     open_statuses = (
@@ -189,7 +178,7 @@ def version_draft(*, actor: Any, convention: Convention, body: str, change_note:
 
 @transaction.atomic
 def version_edit(*, actor: Any, version: ConventionVersion, body: str, change_note: str = "") -> ConventionVersion:
-    _require(actor, "draft_convention", version.scope_path)
+    policy.require_at(actor, "draft_convention", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ConventionVersion.Status.DRAFT:
         raise Conflict(_("只有起草中的版本可以修改。"))
@@ -260,7 +249,7 @@ def rule_add(
     *, actor: Any, version: ConventionVersion, code: str, kind: str, title: str, points: int, text: str = ""
 ) -> PointsRule:
     """D11: rules are written into a draft version and take effect only when that version is adopted and in force."""
-    _require(actor, "draft_convention", version.scope_path)
+    policy.require_at(actor, "draft_convention", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ConventionVersion.Status.DRAFT:
         raise Conflict(
@@ -292,7 +281,7 @@ def comment_open(
     *, actor: Any, version: ConventionVersion, working_days: int = 10, today: date | None = None
 ) -> ConventionVersion:
     """征求意见: the draft is open for residents' comments for a number of working days."""
-    _require(actor, "draft_convention", version.scope_path)
+    policy.require_at(actor, "draft_convention", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ConventionVersion.Status.DRAFT:
         raise Conflict(_("只有起草中的版本可以征求意见。"))
@@ -309,7 +298,7 @@ def comment_open(
 
 @transaction.atomic
 def comment_add(*, actor: Any, version: ConventionVersion, body: str, today: date | None = None) -> ConventionComment:
-    _require(actor, "comment_convention", version.scope_path)
+    policy.require_at(actor, "comment_convention", version.scope_path)
     version = ConventionVersion.objects.get(pk=version.pk)
     day = _today(today)
     if (
@@ -342,7 +331,7 @@ def version_link_vote(
 ) -> ConventionVersion:
     """表决: after the comment period the version goes to a 居民会议 or 居民代表会议 vote held in consult. The vote
     must be about this version, in this community, and have a quorum (参加人数要求)."""
-    _require(actor, "draft_convention", version.scope_path)
+    policy.require_at(actor, "draft_convention", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ConventionVersion.Status.COMMENTING:
         raise Conflict(_("版本须先征求意见，才能提交表决。"))
@@ -391,7 +380,7 @@ def version_put_to_vote(
         method = Vote.Method.PERSON
         electorate = Vote.Electorate.MEETING if meeting is not None else Vote.Electorate.COMMUNITY
     with transaction.atomic():
-        _require(actor, "draft_convention", version.scope_path)
+        policy.require_at(actor, "draft_convention", version.scope_path)
         version = ConventionVersion.objects.select_for_update().select_related("convention").get(pk=version.pk)
         today = timezone.localtime(now).date() if now is not None else None
         if version.status != ConventionVersion.Status.COMMENTING:
@@ -426,7 +415,7 @@ def linked_vote(version: ConventionVersion) -> Any:
 def version_take_vote_result(*, actor: Any, version: ConventionVersion, today: date | None = None) -> ConventionVersion:
     """Adoption happens only when consult's vote closed and passed (with its quorum); otherwise the version is
     rejected (a new draft may follow)."""
-    _require(actor, "draft_convention", version.scope_path)
+    policy.require_at(actor, "draft_convention", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ConventionVersion.Status.VOTING:
         raise Conflict(_("该版本不在表决中。"))
@@ -459,7 +448,7 @@ def version_take_vote_result(*, actor: Any, version: ConventionVersion, today: d
 @transaction.atomic
 def filing_submit(*, actor: Any, version: ConventionVersion, today: date | None = None) -> ConventionVersion:
     """备案: the adopted version is reported to the street office (组织法第十五条)."""
-    _require(actor, "draft_convention", version.scope_path)
+    policy.require_at(actor, "draft_convention", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != ConventionVersion.Status.ADOPTED or locked.filing not in (
         ConventionVersion.Filing.NONE,
@@ -478,7 +467,7 @@ def filing_review(
     *, actor: Any, version: ConventionVersion, accepted: bool, note: str, today: date | None = None
 ) -> ConventionVersion:
     """The street office records receipt; if the text conflicts with law it returns it with its opinion."""
-    _require(actor, "review_filing", version.scope_path)
+    policy.require_at(actor, "review_filing", version.scope_path)
     locked = ConventionVersion.objects.select_for_update().get(pk=version.pk)
     if locked.filing != ConventionVersion.Filing.SUBMITTED:
         raise Conflict(_("该版本没有待审查的备案。"))
@@ -512,7 +501,7 @@ def version_text(version: ConventionVersion) -> str:
 def version_publish(*, actor: Any, version: ConventionVersion, today: date | None = None) -> ConventionVersion:
     """公布施行: an adopted and filed version comes into force through the ledger's disclosure; the version in force
     before it is superseded (its rules stop applying)."""
-    _require(actor, "draft_convention", version.scope_path)
+    policy.require_at(actor, "draft_convention", version.scope_path)
     locked = (
         ConventionVersion.objects.select_for_update()
         .select_related("convention", "convention__community")
@@ -557,7 +546,7 @@ def version_publish(*, actor: Any, version: ConventionVersion, today: date | Non
 
 @transaction.atomic
 def acknowledge(*, actor: Any, version: ConventionVersion) -> Acknowledgement:
-    _require(actor, "acknowledge_convention", version.scope_path)
+    policy.require_at(actor, "acknowledge_convention", version.scope_path)
     if version.status != ConventionVersion.Status.IN_FORCE:
         raise Conflict(_("只能确认施行中的版本。"))
     existing = Acknowledgement.objects.filter(version=version, user=actor).first()
@@ -713,7 +702,7 @@ def points_apply(
 ) -> PointsTransaction:
     """D11 守规奖励和违规约束: award or deduct by a rule of the convention in force; the entry cites the rule and the
     recorder. A deduction touches points only."""
-    _require(actor, "manage_points", rule.scope_path)
+    policy.require_at(actor, "manage_points", rule.scope_path)
     rule = PointsRule.objects.select_related("version", "version__convention").get(pk=rule.pk)
     _check_rule_in_force(rule)
     if not note.strip():
@@ -802,7 +791,7 @@ def objection_decide(
 ) -> PointsObjection:
     """复核: an upheld objection reverses the deduction with a compensating transaction; the deduction stays in the
     ledger, so the history is complete."""
-    _require(actor, "review_objection", objection.scope_path)
+    policy.require_at(actor, "review_objection", objection.scope_path)
     locked = PointsObjection.objects.select_for_update().get(pk=objection.pk)
     if locked.status != PointsObjection.Status.OPEN:
         raise Conflict(_("该异议已复核。"), code="already_decided")
@@ -833,7 +822,7 @@ def catalogue_save(
 ) -> RedemptionItem:
     """兑换目录: every item names who pays for it (社区慈善基金, 共建单位, 商家…)."""
     _community(community)
-    _require(actor, "manage_catalogue", community.path)
+    policy.require_at(actor, "manage_catalogue", community.path)
     name = _text(name, "name", _("兑换物品/服务"), 120)
     funding = (funding_source or "").strip()
     if len(funding) < 4 or len(funding) > 200:
@@ -1027,7 +1016,7 @@ def supervision_conflict(resident: Resident, community: Division, *, on: date) -
 @transaction.atomic
 def relative_declare(*, actor: Any, person: Resident, relative: Resident, kind: str) -> DeclaredRelative:
     community = Division.objects.get(pk=person.community_id)
-    _require(actor, "record_election", community.path)
+    policy.require_at(actor, "record_election", community.path)
     if kind not in DeclaredRelative.Kind.values:
         raise ServiceError(_("关系无效。"), fields={"kind": _("请选择")})
     if person.pk == relative.pk:
@@ -1064,7 +1053,7 @@ def election_record(
     """R5.3: the 居民会议 or 居民代表会议 elects the 居务监督委员会 for a term. Every member is checked against the
     conflict rule; elected members with an account receive the supervision role at the community for the term."""
     _community(community)
-    _require(actor, "record_election", community.path)
+    policy.require_at(actor, "record_election", community.path)
     errors: dict[str, str] = {}
     if body not in Body.values:
         errors["body"] = _("请选择")
@@ -1155,7 +1144,7 @@ def finance_record(
     from decimal import Decimal, InvalidOperation
 
     _community(community)
-    _require(actor, "record_finance", community.path)
+    policy.require_at(actor, "record_finance", community.path)
     if direction not in FinanceRecord.Direction.values:
         raise ServiceError(_("请选择收入或支出。"), fields={"direction": _("请选择")})
     try:
@@ -1205,7 +1194,7 @@ def request_handle(
     area: str = SupervisionItem.Area.OTHER,
     today: date | None = None,
 ) -> SupervisionRequest:
-    _require(actor, "supervise", request.scope_path)
+    policy.require_at(actor, "supervise", request.scope_path)
     locked = SupervisionRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != SupervisionRequest.Status.OPEN:
         raise Conflict(_("该申请已处理。"))
@@ -1238,7 +1227,7 @@ def item_open(
     today: date | None = None,
 ) -> SupervisionItem:
     _community(community)
-    _require(actor, "supervise", community.path)
+    policy.require_at(actor, "supervise", community.path)
     if area not in SupervisionItem.Area.values:
         raise ServiceError(_("请选择监督内容。"), fields={"area": _("请选择")})
     item = SupervisionItem.objects.create(
@@ -1266,7 +1255,7 @@ def finding_record(
     *, actor: Any, item: SupervisionItem, conclusion: str, text: str, today: date | None = None
 ) -> Finding:
     """监督意见: recorded and published for everyone through the ledger (居务公开)."""
-    _require(actor, "supervise", item.scope_path)
+    policy.require_at(actor, "supervise", item.scope_path)
     locked = SupervisionItem.objects.select_for_update().select_related("community").get(pk=item.pk)
     if conclusion not in Finding.Conclusion.values:
         raise ServiceError(_("请选择结论。"), fields={"conclusion": _("请选择")})
@@ -1308,7 +1297,7 @@ def inquiry_ask(
 ) -> Inquiry:
     """询问: the committee asks the residents' committee, which must reply within `working_days` working days."""
     _community(community)
-    _require(actor, "supervise", community.path)
+    policy.require_at(actor, "supervise", community.path)
     if item is not None and item.community_id != community.pk:
         raise NotFound(_("未找到该记录，或您无权查看。"))
     if not 1 <= working_days <= 30:
@@ -1330,7 +1319,7 @@ def inquiry_ask(
 @transaction.atomic
 def inquiry_answer(*, actor: Any, inquiry: Inquiry, answer: str, today: date | None = None) -> Inquiry:
     """The residents' committee answers; an answer after the deadline keeps (or gets) the overdue flag."""
-    _require(actor, "answer_inquiry", inquiry.scope_path)
+    policy.require_at(actor, "answer_inquiry", inquiry.scope_path)
     locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
     if locked.status != Inquiry.Status.OPEN:
         raise Conflict(_("该询问已答复。"), code="already_answered")
@@ -1376,7 +1365,7 @@ def correction_from_finding(
     居民会议 or ordered by the street office — through duties' one correction mechanism."""
     from gongzhi.duties import services as duties
 
-    _require(actor, "order_correction", finding.scope_path)
+    policy.require_at(actor, "order_correction", finding.scope_path)
     locked = Finding.objects.select_for_update().select_related("item", "item__community").get(pk=finding.pk)
     if locked.conclusion != Finding.Conclusion.ISSUE:
         raise Conflict(_("只有发现问题的监督意见才能提出纠正。"))
@@ -1417,7 +1406,7 @@ def activity_create(
     from gongzhi.consult import services as consult
 
     _community(community)
-    _require(actor, "manage_culture", community.path)
+    policy.require_at(actor, "manage_culture", community.path)
     if kind not in Activity.Kind.values:
         raise ServiceError(_("请选择活动类型。"), fields={"kind": _("请选择")})
     if not isinstance(capacity, int) or not 1 <= capacity <= 5000:
@@ -1456,7 +1445,7 @@ def _selection_event(actor: Any, selection: FamilySelection, **after: Any) -> No
 @transaction.atomic
 def selection_create(*, actor: Any, community: Division, year: int, title: str, criteria: str) -> FamilySelection:
     _community(community)
-    _require(actor, "manage_culture", community.path)
+    policy.require_at(actor, "manage_culture", community.path)
     if FamilySelection.objects.filter(community=community, year=year).exists():
         raise Conflict(_("本年度的评选已经发起。"), fields={"year": _("已存在")})
     selection = FamilySelection.objects.create(
@@ -1475,7 +1464,7 @@ def selection_create(*, actor: Any, community: Division, year: int, title: str, 
 def nominate(
     *, actor: Any, selection: FamilySelection, household: Household, family_name: str, deeds: str
 ) -> FamilyNomination:
-    _require(actor, "nominate_family", selection.scope_path)
+    policy.require_at(actor, "nominate_family", selection.scope_path)
     locked = FamilySelection.objects.select_for_update().get(pk=selection.pk)
     if locked.status != FamilySelection.Status.NOMINATING:
         raise Conflict(_("推荐阶段已结束。"))
@@ -1497,7 +1486,7 @@ def nominate(
 
 @transaction.atomic
 def selection_close_nominations(*, actor: Any, selection: FamilySelection) -> FamilySelection:
-    _require(actor, "manage_culture", selection.scope_path)
+    policy.require_at(actor, "manage_culture", selection.scope_path)
     locked = FamilySelection.objects.select_for_update().get(pk=selection.pk)
     if locked.status != FamilySelection.Status.NOMINATING:
         raise Conflict(_("推荐阶段已结束。"))
@@ -1511,7 +1500,7 @@ def selection_close_nominations(*, actor: Any, selection: FamilySelection) -> Fa
 
 @transaction.atomic
 def nomination_review(*, actor: Any, nomination: FamilyNomination, shortlist: bool, note: str) -> FamilyNomination:
-    _require(actor, "manage_culture", nomination.scope_path)
+    policy.require_at(actor, "manage_culture", nomination.scope_path)
     locked = FamilyNomination.objects.select_for_update().select_related("selection").get(pk=nomination.pk)
     if locked.selection.status != FamilySelection.Status.REVIEWING:
         raise Conflict(_("评选不在审核阶段。"))
@@ -1531,7 +1520,7 @@ def publicity_start(
     today: date | None = None,
 ) -> FamilySelection:
     """公示: the shortlisted families are shown to residents, who may object until the end of the period."""
-    _require(actor, "manage_culture", selection.scope_path)
+    policy.require_at(actor, "manage_culture", selection.scope_path)
     locked = FamilySelection.objects.select_for_update().get(pk=selection.pk)
     if locked.status != FamilySelection.Status.REVIEWING:
         raise Conflict(_("评选不在审核阶段。"))
@@ -1554,7 +1543,7 @@ def publicity_start(
 def family_object(
     *, actor: Any, nomination: FamilyNomination, reason: str, today: date | None = None
 ) -> FamilyObjection:
-    _require(actor, "object_family", nomination.scope_path)
+    policy.require_at(actor, "object_family", nomination.scope_path)
     selection = nomination.selection
     day = _today(today)
     if (
@@ -1578,7 +1567,7 @@ def family_object(
 
 @transaction.atomic
 def family_objection_decide(*, actor: Any, objection: FamilyObjection, upheld: bool, finding: str) -> FamilyObjection:
-    _require(actor, "manage_culture", objection.scope_path)
+    policy.require_at(actor, "manage_culture", objection.scope_path)
     locked = FamilyObjection.objects.select_for_update().get(pk=objection.pk)
     if locked.status != FamilyObjection.Status.OPEN:
         raise Conflict(_("该异议已处理。"))
@@ -1595,7 +1584,7 @@ def family_objection_decide(*, actor: Any, objection: FamilyObjection, upheld: b
 def selection_conclude(*, actor: Any, selection: FamilySelection, today: date | None = None) -> FamilySelection:
     """结果: after the 公示 period, with every objection handled, the shortlisted families are selected and the
     result is published through the ledger."""
-    _require(actor, "manage_culture", selection.scope_path)
+    policy.require_at(actor, "manage_culture", selection.scope_path)
     locked = FamilySelection.objects.select_for_update().select_related("community").get(pk=selection.pk)
     if locked.status != FamilySelection.Status.PUBLICITY or locked.publicity_until is None:
         raise Conflict(_("评选不在公示阶段。"))

@@ -105,16 +105,6 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _require(actor: Any, action: str, path: str) -> None:
-    """Allow SYSTEM; otherwise the actor needs `action` at or above `path` (out of scope reads as missing)."""
-    if is_system(actor):
-        return
-    if not policy.allows(actor, action):
-        raise Forbidden(_("您没有执行此操作的权限。"))
-    if not within(path, policy.roots(actor, action)):
-        raise NotFound(_("未找到该记录，或您无权查看。"))
-
-
 def _community(division: Division) -> Division:
     if division.level != Level.COMMUNITY or not division.is_active:
         raise ServiceError(_("请选择社区/行政村。"), fields={"community": _("不是有效的社区/行政村")})
@@ -184,7 +174,7 @@ def gathering_create(
     subject: Any = None,
 ) -> Gathering:
     community = _community(community)
-    _require(actor, "manage_gathering", community.path)
+    policy.require_at(actor, "manage_gathering", community.path)
     errors: dict[str, str] = {}
     title = _text(title, "title", _("名称"), max_length=120, errors=errors)
     place = _text(place, "place", _("地点"), max_length=120, errors=errors, required=False)
@@ -244,7 +234,7 @@ def gathering_invite(
     role: str = Participant.Role.INVITEE,
 ) -> list[Participant]:
     """Invite residents of the community (or accounts, e.g. the legal advisor) — idempotent per person."""
-    _require(actor, "manage_gathering", gathering.scope_path)
+    policy.require_at(actor, "manage_gathering", gathering.scope_path)
     if role not in Participant.Role.values:
         raise ServiceError(_("身份无效。"), fields={"role": _("身份无效")})
     added: list[Participant] = []
@@ -290,7 +280,7 @@ def gathering_invite(
 @transaction.atomic
 def gathering_register(*, actor: Any, gathering: Gathering, now: datetime | None = None) -> Participant:
     """A resident signs up; capacity is checked under a lock on the gathering so it is never exceeded."""
-    _require(actor, "register", gathering.scope_path)
+    policy.require_at(actor, "register", gathering.scope_path)
     gathering = Gathering.objects.select_for_update().get(pk=gathering.pk)
     moment = _now(now)
     if moment >= gathering.starts_at or (
@@ -339,7 +329,7 @@ def gathering_cancel(*, actor: Any, participant: Participant) -> Participant:
     participant = Participant.objects.select_for_update().select_related("gathering").get(pk=participant.pk)
     own = participant.user_id is not None and getattr(actor, "pk", None) == participant.user_id
     if not own:
-        _require(actor, "manage_gathering", participant.gathering.scope_path)
+        policy.require_at(actor, "manage_gathering", participant.gathering.scope_path)
     if participant.status == Participant.Status.ATTENDED:
         raise Conflict(_("已签到，不能取消。"), code="attended")
     before = participant.status
@@ -361,7 +351,7 @@ def gathering_attend(
     now: datetime | None = None,
 ) -> Participant:
     """Record that a person attended (or was absent). A walk-in resident or guest gets a participant row."""
-    _require(actor, "manage_gathering", gathering.scope_path)
+    policy.require_at(actor, "manage_gathering", gathering.scope_path)
     moment = _now(now)
     if timezone.localtime(moment).date() < timezone.localtime(gathering.starts_at).date():
         raise Conflict(_("活动尚未开始，不能登记出席。"), code="not_started")
@@ -405,7 +395,7 @@ def topic_raise(*, actor: Any, community: Division, title: str, body: str, thres
     """A resident raises a topic that must collect `threshold` supports; a topic raised by staff goes straight to
     screening (it is the committee's own proposal, recorded as such)."""
     community = _community(community)
-    _require(actor, "raise_topic", community.path)
+    policy.require_at(actor, "raise_topic", community.path)
     staff = is_system(actor) or any(
         g.role not in RESIDENTS and within(community.path, [g.path]) for g in policy.grants_for(actor, "raise_topic")
     )
@@ -447,7 +437,7 @@ def topic_raise(*, actor: Any, community: Division, title: str, body: str, thres
 def topic_support(*, actor: Any, topic: Topic) -> Topic:
     """An eligible resident (adult, of the topic's community) supports a topic once; concurrent or repeated supports
     count once (row lock on the topic + unique constraint)."""
-    _require(actor, "support_topic", topic.scope_path)
+    policy.require_at(actor, "support_topic", topic.scope_path)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.status not in (Topic.Status.COLLECTING, Topic.Status.QUALIFIED):
         raise Conflict(_("该议题已不再征集支持。"), code="not_collecting")
@@ -484,7 +474,7 @@ SCREEN_OUTCOMES = ("accept", "merge", "reject")
 @transaction.atomic
 def topic_screen(*, actor: Any, topic: Topic, outcome: str, reason: str, merge_into: Topic | None = None) -> Topic:
     """议题审查: accept for consultation, merge into another topic, or reject — always with a reason."""
-    _require(actor, "screen_topic", topic.scope_path)
+    policy.require_at(actor, "screen_topic", topic.scope_path)
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     errors: dict[str, str] = {}
     reason = _text(reason, "reason", _("审查意见"), max_length=2000, errors=errors)
@@ -551,7 +541,7 @@ def meeting_convene(
     """Publish the notice of a consultation meeting. The notice period is counted in working days (R5.2); the
     meeting's registration and attendance live in its Gathering."""
     community = _community(community)
-    _require(actor, "convene", community.path)
+    policy.require_at(actor, "convene", community.path)
     errors: dict[str, str] = {}
     if form not in MeetingForm.values:
         errors["form"] = _("协商形式无效")
@@ -637,7 +627,7 @@ def _open_meeting(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def meeting_agenda_add(*, actor: Any, meeting: Meeting, title: str, topic: Topic | None = None) -> AgendaItem:
-    _require(actor, "record_meeting", meeting.scope_path)
+    policy.require_at(actor, "record_meeting", meeting.scope_path)
     meeting = _open_meeting(meeting)
     errors: dict[str, str] = {}
     title = _text(title, "title", _("议程"), max_length=200, errors=errors)
@@ -666,7 +656,7 @@ def meeting_record_statement(
     now: datetime | None = None,
 ) -> Statement:
     """Append one entry to the deliberation record: who said what, numbered in order."""
-    _require(actor, "record_meeting", meeting.scope_path)
+    policy.require_at(actor, "record_meeting", meeting.scope_path)
     meeting = _open_meeting(meeting)
     if timezone.localtime(_now(now)).date() < timezone.localtime(meeting.starts_at).date():
         raise Conflict(_("会议尚未召开，不能记录发言。"), code="not_started")
@@ -706,7 +696,7 @@ def meeting_record_statement(
 @transaction.atomic
 def meeting_close(*, actor: Any, meeting: Meeting, minutes: str, now: datetime | None = None) -> Meeting:
     """Close the meeting with its minutes; votes opened in it must be closed first."""
-    _require(actor, "record_meeting", meeting.scope_path)
+    policy.require_at(actor, "record_meeting", meeting.scope_path)
     meeting = _open_meeting(meeting)
     errors: dict[str, str] = {}
     minutes = _text(minutes, "minutes", _("会议纪要"), max_length=20000, errors=errors)
@@ -737,7 +727,7 @@ def owner_share_record(
     *, actor: Any, complex: ResidentialComplex, owner: Resident, unit_label: str, area: Decimal
 ) -> OwnerShare:
     """Record an owner's 专有部分 and its registered area (民法典 第二百七十八条; 最高法解释 第八条)."""
-    _require(actor, "manage_owners", complex.scope_path)
+    policy.require_at(actor, "manage_owners", complex.scope_path)
     errors: dict[str, str] = {}
     unit_label = _text(unit_label, "unit_label", _("房号"), max_length=40, errors=errors)
     try:
@@ -861,7 +851,7 @@ def vote_open(
     quorum and majority arguments are ignored, and they cannot be secret (a weighted ballot would reveal its owner)."""
     meeting = meeting_or_scope if isinstance(meeting_or_scope, Meeting) else None
     community = meeting.community if meeting is not None else _community(meeting_or_scope)  # type: ignore[arg-type]
-    _require(actor, "open_vote", community.path)
+    policy.require_at(actor, "open_vote", community.path)
     moment = _now(now)
     errors: dict[str, str] = {}
     question = _text(question, "question", _("表决事项"), max_length=200, errors=errors)
@@ -1004,7 +994,7 @@ def _cast(*, actor: Any, vote: Vote, elector: Elector, choice: str, on_site: boo
 def vote_cast(*, actor: Any, vote: Vote, choice: str, now: datetime | None = None) -> Participation:
     """Cast the actor's ballot. The vote row is locked (SELECT … FOR UPDATE) and Participation is unique per elector,
     so a ballot cast twice or concurrently counts once; late or ineligible ballots are refused."""
-    _require(actor, "vote", vote.scope_path)
+    policy.require_at(actor, "vote", vote.scope_path)
     vote = _lock_open_vote(vote, _now(now))
     elector = elector_for(actor=actor, vote=vote)
     if elector is None:
@@ -1019,7 +1009,7 @@ def vote_record_on_site(
     *, actor: Any, vote: Vote, elector: Elector, choice: str, now: datetime | None = None
 ) -> Participation:
     """Staff record a show-of-hands or signed paper ballot for a named elector (记名表决 only)."""
-    _require(actor, "record_on_site", vote.scope_path)
+    policy.require_at(actor, "record_on_site", vote.scope_path)
     vote = _lock_open_vote(vote, _now(now))
     if vote.secret:
         raise Conflict(_("无记名投票只能由表决权人本人投票，工作人员不能代录选择。"), code="secret_on_site")
@@ -1045,7 +1035,7 @@ def _mix_ballot_box(vote: Vote) -> None:
 def vote_close(*, actor: Any, vote: Vote, now: datetime | None = None) -> Vote:
     """Close the vote, count it and fix the outcome. Staff may close early (a meeting's show of hands); the
     scheduler closes votes whose time has passed (actor SYSTEM)."""
-    _require(actor, "close_vote", vote.scope_path)
+    policy.require_at(actor, "close_vote", vote.scope_path)
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     if vote.status != Vote.Status.OPEN:
         raise Conflict(_("表决已经结束。"), code="vote_closed")
@@ -1136,7 +1126,7 @@ def decision_create(
     subject: Any = None,
 ) -> Decision:
     community = _community(community)
-    _require(actor, "draft_decision", community.path)
+    policy.require_at(actor, "draft_decision", community.path)
     errors: dict[str, str] = {}
     title = _text(title, "title", _("决定事项"), max_length=160, errors=errors)
     body = _text(body, "body", _("决定内容"), max_length=8000, errors=errors)
@@ -1174,7 +1164,7 @@ def legal_opinion_give(
 ) -> LegalOpinion:
     """The community legal advisor's written opinion (R6.2): compliant, compliant with conditions, or non-compliant,
     always with its legal basis."""
-    _require(actor, "give_opinion", decision.scope_path)
+    policy.require_at(actor, "give_opinion", decision.scope_path)
     if is_system(actor):
         raise Forbidden(_("法律意见只能由法律顾问本人出具。"))
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -1213,7 +1203,7 @@ def decision_adopt(
 ) -> Decision:
     """Adopt a decision. A linked vote must have passed; a 重大事项 needs the legal advisor's written opinion first
     (R6.2); adopting against a non-compliant opinion needs a recorded reason and alerts the street office."""
-    _require(actor, "adopt_decision", decision.scope_path)
+    policy.require_at(actor, "adopt_decision", decision.scope_path)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != Decision.Status.DRAFT:
         raise Conflict(_("该决定已经办结。"), code="not_draft")
@@ -1280,7 +1270,7 @@ def decision_adopt(
 
 @transaction.atomic
 def street_alert_handle(*, actor: Any, alert: StreetAlert, response: str) -> StreetAlert:
-    _require(actor, "handle_alert", alert.scope_path)
+    policy.require_at(actor, "handle_alert", alert.scope_path)
     alert = StreetAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is not None:
         raise Conflict(_("该提示已经处理。"), code="handled")
@@ -1300,7 +1290,7 @@ def street_alert_handle(*, actor: Any, alert: StreetAlert, response: str) -> Str
 @transaction.atomic
 def decision_progress(*, actor: Any, decision: Decision, percent: int, note: str) -> ProgressEntry:
     """Record implementation progress of an adopted decision (落实监督)."""
-    _require(actor, "track_decision", decision.scope_path)
+    policy.require_at(actor, "track_decision", decision.scope_path)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != Decision.Status.ADOPTED:
         raise Conflict(_("决定通过后才能记录实施进展。"), code="not_adopted")
@@ -1357,7 +1347,7 @@ def feedback_text(decision: Decision, summary: str) -> str:
 @transaction.atomic
 def decision_publish_feedback(*, actor: Any, decision: Decision, summary: str) -> Decision:
     """Publish the decision and its implementation to residents through the ledger (居务公开, verifiable)."""
-    _require(actor, "track_decision", decision.scope_path)
+    policy.require_at(actor, "track_decision", decision.scope_path)
     decision = Decision.objects.select_for_update().select_related("community").get(pk=decision.pk)
     if decision.status != Decision.Status.ADOPTED:
         raise Conflict(_("决定通过后才能公开反馈。"), code="not_adopted")
@@ -1397,7 +1387,7 @@ def question_ask(*, actor: Any, category: str, question: str, today: date | None
     if resident is None:
         raise Forbidden(_("您的账号尚未关联居民信息，不能提问。"), code="not_resident")
     community = Division.objects.get(pk=resident.community_id)
-    _require(actor, "ask_legal", community.path)
+    policy.require_at(actor, "ask_legal", community.path)
     errors: dict[str, str] = {}
     if category not in QUESTION_CATEGORIES:
         errors["category"] = _("类别无效")
@@ -1425,7 +1415,7 @@ def question_ask(*, actor: Any, category: str, question: str, today: date | None
 
 @transaction.atomic
 def question_answer(*, actor: Any, question: LegalQuestion, answer: str, today: date | None = None) -> LegalQuestion:
-    _require(actor, "answer_legal", question.scope_path)
+    policy.require_at(actor, "answer_legal", question.scope_path)
     question = LegalQuestion.objects.select_for_update().get(pk=question.pk)
     if question.status == LegalQuestion.Status.ANSWERED:
         raise Conflict(_("该问题已经答复。"), code="answered")

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .actors import is_system
 from .errors import Forbidden, NotFound
 from .scope import union_q, within
 
@@ -90,6 +91,16 @@ class Policy:
             return self.visible(user, action, queryset).get(**lookup)
         except (ObjectDoesNotExist, ValueError, TypeError) as exc:
             raise NotFound(_("未找到该记录，或您无权查看。")) from exc
+
+    def require_at(self, actor: Any, action: str, path: str) -> None:
+        """The services' check before a write at a scope path: SYSTEM (seeds, tasks) passes; otherwise the actor needs
+        `action` somewhere (else Forbidden) and at or above `path` (else NotFound: out of scope reads as missing)."""
+        if is_system(actor):
+            return
+        if not self.allows(actor, action):
+            raise Forbidden(_("您没有执行此操作的权限。"))
+        if not within(path, self.roots(actor, action)):
+            raise NotFound(_("未找到该记录，或您无权查看。"))
 
     def require(self, user: Any, action: str, obj: Any | None = None, *, view_action: str | None = None) -> None:
         """Raise unless allowed; an object the user may not even see answers NotFound, one they see, Forbidden."""

@@ -73,16 +73,6 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _require(actor: Any, action: str, path: str) -> None:
-    """Allow SYSTEM; otherwise the actor needs `action` at or above `path` (out of scope reads as missing)."""
-    if is_system(actor):
-        return
-    if not policy.allows(actor, action):
-        raise Forbidden(_("您没有执行此操作的权限。"))
-    if not within(path, policy.roots(actor, action)):
-        raise NotFound(_("未找到该记录，或您无权查看。"))
-
-
 def actor_unit(actor: Any, action: str, kinds: set[str]) -> Unit:
     """The unit the actor acts for under `action` (a department official's department, a street official's office)."""
     roles = policy.rules.get(action, frozenset())
@@ -127,7 +117,7 @@ def list_version_create(
     *, actor: Any, county: Division, title: str, effective_from: date, document: str = ""
 ) -> DutyListVersion:
     """A draft version of a county's list; items are added (or imported) before it is published."""
-    _require(actor, "manage_list", county.path)
+    policy.require_at(actor, "manage_list", county.path)
     if county.level != Level.COUNTY:
         raise ServiceError(_("权责清单由县（市、区）编制。"), fields={"county": _("请选择县（市、区）")})
     title = title.strip()
@@ -173,7 +163,7 @@ def _validate_item(values: dict[str, Any], errors: dict[str, str]) -> None:
 @transaction.atomic
 def list_item_add(*, actor: Any, version: DutyListVersion, **values: Any) -> DutyItem:
     """Add an item to a draft version; 证明事项 need a legal basis and never name a forbidden certificate (D24)."""
-    _require(actor, "manage_list", version.scope_path)
+    policy.require_at(actor, "manage_list", version.scope_path)
     if version.status != DutyListVersion.Status.DRAFT:
         raise Conflict(_("已发布的清单版本不能修改；请新建版本。"))
     errors: dict[str, str] = {}
@@ -211,7 +201,7 @@ def list_version_publish(
     *, actor: Any, version: DutyListVersion, effective_to: date | None = None, today: date | None = None
 ) -> DutyListVersion:
     """Publish a draft: the earlier open-ended version ends the day before; its text is disclosed for residents."""
-    _require(actor, "manage_list", version.scope_path)
+    policy.require_at(actor, "manage_list", version.scope_path)
     version = DutyListVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != DutyListVersion.Status.DRAFT:
         raise Conflict(_("该版本已经发布。"))
@@ -255,7 +245,7 @@ def list_version_publish(
 def admission_settings_set(
     *, actor: Any, county: Division, lead_working_days: int, review_working_days: int
 ) -> AdmissionSettings:
-    _require(actor, "manage_list", county.path)
+    policy.require_at(actor, "manage_list", county.path)
     errors = {}
     if not 0 <= lead_working_days <= 250:
         errors["lead_working_days"] = _("应在 0 到 250 之间")
@@ -284,7 +274,7 @@ def application_submit(*, actor: Any, today: date | None = None, **values: Any) 
     """A department applies to assign an off-list item; 协助/网格事项 without resources are refused (费随事转)."""
     department = actor_unit(actor, "apply", {Unit.Kind.DEPARTMENT})
     county = gate.county_of(department.division)
-    _require(actor, "apply", county.path)
+    policy.require_at(actor, "apply", county.path)
     day = _today(today)
     errors: dict[str, str] = {}
     _validate_item(values, errors)
@@ -380,7 +370,7 @@ def application_decide(
     refusal_ground: str = "",
 ) -> AdmissionApplication:
     """The county decides on the joint meeting's resolution; the row lock makes a second reviewer see a conflict."""
-    _require(actor, "review", application.scope_path)
+    policy.require_at(actor, "review", application.scope_path)
     locked = AdmissionApplication.objects.select_for_update().select_related("department").get(pk=application.pk)
     if locked.status != AdmissionApplication.Status.SUBMITTED:
         decider = locked.decided_by.get_full_name() or str(locked.decided_by) if locked.decided_by else "—"
@@ -467,7 +457,7 @@ def application_annual_review(
     *, actor: Any, application: AdmissionApplication, keep: bool, note: str, year: int
 ) -> AdmissionApplication:
     """年度评估: keep the admitted item, or let it exit (with the reason recorded)."""
-    _require(actor, "review", application.scope_path)
+    policy.require_at(actor, "review", application.scope_path)
     locked = AdmissionApplication.objects.select_for_update().get(pk=application.pk)
     if locked.status != AdmissionApplication.Status.ADMITTED:
         raise Conflict(_("只有已准入的事项需要年度评估。"))
@@ -488,7 +478,7 @@ def application_exit(
     *, actor: Any, application: AdmissionApplication, reason: str, note: str, today: date | None = None
 ) -> AdmissionApplication:
     """退出: the admitted item leaves the list from today, e.g. because residents reject it (群众普遍不认可)."""
-    _require(actor, "review", application.scope_path)
+    policy.require_at(actor, "review", application.scope_path)
     locked = AdmissionApplication.objects.select_for_update().get(pk=application.pk)
     if locked.status != AdmissionApplication.Status.ADMITTED:
         raise Conflict(_("只有已准入的事项可以退出。"))
@@ -551,7 +541,7 @@ def task_send(
     """Every task to a community passes here: delivered with its resources, refused with the reason, or refused
     with a violation case opened (R10.2, R20.2). The list in force *today* decides; no caller picks a version."""
     sender = _sender_unit(actor)
-    _require(actor, "send_task", community.path)
+    policy.require_at(actor, "send_task", community.path)
     errors = {}
     if kind not in Task.Kind.values:
         errors["kind"] = _("任务类型无效")
@@ -608,7 +598,7 @@ def task_send(
 @transaction.atomic
 def task_refuse(*, actor: Any, task: Task, note: str, today: date | None = None) -> Task:
     """社区拒收: a delivered task whose basis no longer holds (item exited, list replaced) is refused in one step."""
-    _require(actor, "receive_task", task.scope_path)
+    policy.require_at(actor, "receive_task", task.scope_path)
     locked = Task.objects.select_for_update().select_related("community").get(pk=task.pk)
     if locked.status != Task.Status.DELIVERED:
         raise Conflict(_("该任务未送达社区，无需拒收。"))
@@ -641,7 +631,7 @@ def task_report(
     today: date | None = None,
 ) -> Task:
     """A task that reached the community outside the platform: recorded, refused and a violation case opened."""
-    _require(actor, "receive_task", community.path)
+    policy.require_at(actor, "receive_task", community.path)
     if sender_unit.kind not in (Unit.Kind.DEPARTMENT, Unit.Kind.STREET_OFFICE) or not community.path.startswith(
         sender_unit.scope_path[:6]
     ):
@@ -700,7 +690,7 @@ def certificate_issue(
     today: date | None = None,
 ) -> Certificate:
     """Issue only what the community's 证明事项 list allows; the 20 of 民发〔2020〕20号 are refused with the reason."""
-    _require(actor, "issue_certificate", community.path)
+    policy.require_at(actor, "issue_certificate", community.path)
     requested = requested.strip()
     forbidden = forbidden_match(requested)
     day = _today(today)
@@ -769,7 +759,7 @@ def correction_issue(
     Who may order whom: the county corrects a department or street office (R20.2); a street office orders a residents'
     committee in its street, and a 居民会议 correction of its own committee is recorded by its members (R20.3).
     """
-    _require(actor, "order_correction", target_unit.scope_path)
+    policy.require_at(actor, "order_correction", target_unit.scope_path)
     if issuer not in CorrectionOrder.Issuer.values:
         raise ServiceError(_("纠正主体无效。"), fields={"issuer": _("请选择")})
     if not is_system(actor):
@@ -833,7 +823,7 @@ def _follow_up(actor: Any, order: CorrectionOrder, kind: str, note: str, status:
 @transaction.atomic
 def correction_report(*, actor: Any, order: CorrectionOrder, note: str) -> CorrectionOrder:
     """The corrected unit reports what it did."""
-    _require(actor, "report_correction", order.scope_path)
+    policy.require_at(actor, "report_correction", order.scope_path)
     locked = CorrectionOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status not in (CorrectionOrder.Status.OPEN, CorrectionOrder.Status.OVERDUE):
         raise Conflict(_("该整改通知当前不需要报告。"))
@@ -847,7 +837,7 @@ def correction_verify(
     *, actor: Any, order: CorrectionOrder, accepted: bool, note: str, today: date | None = None
 ) -> CorrectionOrder:
     """The issuer checks the report: verified closes the order, otherwise it goes back to open."""
-    _require(actor, "order_correction", order.scope_path)
+    policy.require_at(actor, "order_correction", order.scope_path)
     locked = CorrectionOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status != CorrectionOrder.Status.REPORTED:
         raise Conflict(_("整改尚未报告，无法核实。"))
@@ -897,7 +887,7 @@ def violation_open_from_inspection(
     *, actor: Any, offender: Unit, community: Division, summary: str, today: date | None = None
 ) -> ViolationCase:
     """督查发现: the county opens a case found by inspection."""
-    _require(actor, "handle_violation", community.path)
+    policy.require_at(actor, "handle_violation", community.path)
     if not summary.strip():
         raise ServiceError(_("请填写案情摘要。"), fields={"summary": _("必填")})
     return _violation_open(
@@ -912,7 +902,7 @@ def violation_open_from_inspection(
 
 
 def _locked_case(actor: Any, case: ViolationCase) -> ViolationCase:
-    _require(actor, "handle_violation", case.scope_path)
+    policy.require_at(actor, "handle_violation", case.scope_path)
     return ViolationCase.objects.select_for_update().select_related("offender", "county", "community").get(pk=case.pk)
 
 
@@ -1008,7 +998,7 @@ def violation_refer(*, actor: Any, case: ViolationCase, note: str, today: date |
 def evaluation_round_create(
     *, actor: Any, county: Division, title: str, period_start: date, period_end: date
 ) -> EvaluationRound:
-    _require(actor, "manage_evaluation", county.path)
+    policy.require_at(actor, "manage_evaluation", county.path)
     if county.level != Level.COUNTY:
         raise ServiceError(_("评价按县（市、区）组织。"), fields={"county": _("请选择县（市、区）")})
     if not title.strip():
@@ -1041,7 +1031,7 @@ def indicator_refusal(name: str, description: str = "") -> str | None:
 def indicator_add(
     *, actor: Any, round: EvaluationRound, key: str, name: str, source: str, weight: Decimal, description: str = ""
 ) -> Indicator:
-    _require(actor, "manage_evaluation", round.scope_path)
+    policy.require_at(actor, "manage_evaluation", round.scope_path)
     if round.status != EvaluationRound.Status.DRAFT:
         raise Conflict(_("指标公布后不能修改。"))
     errors = {}
@@ -1070,7 +1060,7 @@ def indicator_add(
 @transaction.atomic
 def evaluation_round_open(*, actor: Any, round: EvaluationRound) -> EvaluationRound:
     """Publish the indicator set and weights and open the round for opinions and scores."""
-    _require(actor, "manage_evaluation", round.scope_path)
+    policy.require_at(actor, "manage_evaluation", round.scope_path)
     locked = EvaluationRound.objects.select_for_update().select_related("county").get(pk=round.pk)
     if locked.status != EvaluationRound.Status.DRAFT:
         raise Conflict(_("该轮评价已经开始。"))
@@ -1127,11 +1117,11 @@ def rating_submit(
             )
         if community is None or community.level != Level.COMMUNITY:
             raise Forbidden(_("居民委员会的意见由社区填报。"))
-        _require(actor, "give_opinion", community.path)
+        policy.require_at(actor, "give_opinion", community.path)
         rater = committee_of(community)
     elif indicator.source == Indicator.Source.STREET_SCORE:
         rater = actor_unit(actor, "street_score", {Unit.Kind.STREET_OFFICE})
-        _require(actor, "street_score", rater.scope_path)
+        policy.require_at(actor, "street_score", rater.scope_path)
     else:
         raise ServiceError(_("该指标由平台数据计算，不需要人工评分。"), fields={"indicator": _("自动计算")})
     if not rater.scope_path.startswith(round.scope_path):
@@ -1156,7 +1146,7 @@ def evaluation_publish(*, actor: Any, round: EvaluationRound) -> EvaluationRound
     """Aggregate with the published weights, freeze the results and publish them."""
     from .selectors import evaluation_compute
 
-    _require(actor, "manage_evaluation", round.scope_path)
+    policy.require_at(actor, "manage_evaluation", round.scope_path)
     locked = EvaluationRound.objects.select_for_update().select_related("county").get(pk=round.pk)
     if locked.status != EvaluationRound.Status.OPEN:
         raise Conflict(_("只有评价中的轮次可以公布结果。"))

@@ -47,3 +47,21 @@ def test_policy_denies_unknown_actions_and_sees_only_the_subtree(user_named) -> 
     with pytest.raises(NotFound) as hidden:
         policy.get(worker, "view", Division.objects.all(), code=other.code)
     assert str(missing.value) == str(hidden.value)
+
+
+def test_require_at_lets_the_system_through_and_hides_what_is_out_of_scope(user_named) -> None:  # type: ignore[no-untyped-def]
+    from gongzhi.core.actors import SYSTEM
+    from gongzhi.core.errors import Forbidden
+    from gongzhi.territory.models import Division
+
+    policy = Policy("t", {"edit": {Role.COMMUNITY_WORKER}})
+    worker = user_named("worker")
+    own = Division.objects.get(pk=worker.active_grants()[0].division_id)
+    other = Division.objects.filter(level="community").exclude(path__startswith=own.path[:9]).first()
+    assert other is not None
+    policy.require_at(SYSTEM, "edit", other.path)
+    policy.require_at(worker, "edit", own.path)
+    with pytest.raises(NotFound):
+        policy.require_at(worker, "edit", other.path)
+    with pytest.raises(Forbidden):
+        policy.require_at(user_named("resident"), "edit", own.path)
