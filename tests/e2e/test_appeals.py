@@ -3,44 +3,13 @@ dispatches along the catalog, the department signs and replies, the resident rat
 appeal with its basis; an extension is requested and approved; an appeal accepted before a 调休 weekend turns red on
 the overdue board (frozen dates) and is escalated; the appeal pages pass axe-core's WCAG 2.1 AA rules."""
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from gongzhi.people.demo import DEMO_PASSWORD
+from kit import signed_in_page, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.clause("R14.3")]
-
-
-def totp_now(secret: str) -> str:
-    from django_otp.oath import totp
-
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    return f"{totp(key, step=30, t0=0, digits=6):06d}"
-
-
-def sign_in(browser: Any, url: Callable[[str], str], username: str) -> Any:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(url("/accounts/login/"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录", exact=True).click()
-    secret = page.get_by_test_id("totp-secret")
-    if secret.count():
-        page.fill("#id_code", totp_now(secret.inner_text().strip()))
-        with page.expect_navigation():
-            page.get_by_role("button", name="绑定并登录").click()
-    return page
-
-
-def click(page: Any, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
 
 
 def prepare() -> Any:
@@ -71,35 +40,35 @@ def test_appeal_journey(
     community = prepare()
 
     # 1. The resident submits on the portal and is given a number and a 提取码.
-    resident = sign_in(browser, url, "resident")
+    resident = signed_in_page(browser, url, "resident")
     resident.goto(url("/appeals/new/"))
     resident.select_option("#id_appeal_type", "complaint")
     resident.select_option("#id_category", "ZJ-01")
     resident.select_option("#id_place", community.code)
     resident.fill("#id_text", "小区3栋电梯旁的楼道灯坏了一个月，报修多次物业都不处理。")
-    click(resident, "提交")
+    submit(resident, "提交")
     assert "提取码" in resident.content()
     appeal = Appeal.objects.get()
     assert appeal.status == Status.RECEIVED
 
     # 2. The county dispatcher sends it along the dispatch catalog (物业服务 → 住建局).
-    county = sign_in(browser, url, "county_authority")
+    county = signed_in_page(browser, url, "county_authority")
     county.goto(url("/appeals/dispatch/"))
     with county.expect_navigation():
         county.get_by_role("link", name=appeal.number).click()
-    click(county, "派单")
+    submit(county, "派单")
     appeal.refresh_from_db()
     assert appeal.status == Status.DISPATCHED and appeal.handling_unit is not None
     assert appeal.handling_unit.name == "旌阳区住房和城乡建设局"
 
     # 3. The department finds it in 我的待办, signs it and replies.
-    dept = sign_in(browser, url, "dept_official")
+    dept = signed_in_page(browser, url, "dept_official")
     dept.goto(url("/appeals/inbox/"))
     with dept.expect_navigation():
         dept.get_by_role("link", name=appeal.number).click()
-    click(dept, "签收")
+    submit(dept, "签收")
     dept.fill("#reply", "已责令物业公司于3日内维修，现已修复。")
-    click(dept, "答复居民")
+    submit(dept, "答复居民")
     appeal.refresh_from_db()
     assert appeal.status == Status.REPLIED and appeal.signed_on_time
 
@@ -107,7 +76,7 @@ def test_appeal_journey(
     resident.goto(url(f"/appeals/{appeal.pk}/"))
     resident.select_option("#satisfaction", "5")
     resident.select_option("#solved", "1")
-    click(resident, "提交评价")
+    submit(resident, "提交评价")
     appeal.refresh_from_db()
     assert appeal.status == Status.CLOSED and "已办结" in resident.content()
 
@@ -125,7 +94,7 @@ def test_appeal_journey(
     dept.goto(url(f"/appeals/{second.pk}/"))
     dept.fill("#reason-rt", "属于业主共有部分使用争议，由街道指导业委会处理")
     dept.fill("#basis-rt", "《物业管理条例》第五十条；派单目录")
-    click(dept, "退单")
+    submit(dept, "退单")
     second.refresh_from_db()
     assert second.status == Status.RETURNED and second.handling_unit is None
 
@@ -144,10 +113,10 @@ def test_appeal_journey(
     dept.goto(url(f"/appeals/{third.pk}/"))
     dept.fill("#days", "5")
     dept.fill("#reason-ex", "需特种设备检测机构出具检测报告")
-    click(dept, "申请延期")
+    submit(dept, "申请延期")
     county.goto(url(f"/appeals/{third.pk}/"))
     county.select_option("#approve", "1")
-    click(county, "提交审批")
+    submit(county, "提交审批")
     third.refresh_from_db()
     assert third.due_at > old_due and third.notices.filter(message__contains="延期").exists()
 
@@ -170,7 +139,7 @@ def test_appeal_journey(
     county.goto(url(f"/appeals/{late.pk}/"))
     county.select_option("#unit-e", label="德阳市民政局（社区治理）")
     county.fill("#reason-es", "超期未答复，提级由市主管部门督办")
-    click(county, "提级")
+    submit(county, "提级")
     late.refresh_from_db()
     assert late.escalation_level == 1 and late.handling_unit is not None
     assert late.handling_unit.name == "德阳市民政局（社区治理）"

@@ -2,48 +2,16 @@
 the resident and reversed on review; a supervision inquiry answered after its deadline is flagged overdue; the pages
 pass axe-core's WCAG 2.1 AA rules."""
 
-import base64
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from gongzhi.people.demo import DEMO_PASSWORD
+from kit import signed_in_page, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-def totp_now(secret: str) -> str:
-    from django_otp.oath import totp
-
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    return f"{totp(key, step=30, t0=0, digits=6):06d}"
-
-
-def signed_in_page(browser: Any, url: Callable[[str], str], username: str) -> Any:
-    """A fresh browser context for one demo user; staff go through TOTP enrolment, residents do not."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(url("/accounts/login/"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录", exact=True).click()
-    secret = page.get_by_test_id("totp-secret")
-    if secret.count():
-        page.fill("#id_code", totp_now(secret.inner_text().strip()))
-        with page.expect_navigation():
-            page.get_by_role("button", name="绑定并登录").click()
-    return page
-
-
-def submit(page: Any, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
 
 
 def prepare() -> dict[str, Any]:

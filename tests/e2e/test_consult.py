@@ -4,7 +4,6 @@ drafted as a 重大事项 that cannot be adopted until the legal advisor's writt
 implemented, and fed back publicly through the ledger, where the published item verifies. A resident asks the legal
 advisor a question (R6.1). The consult pages pass axe-core's WCAG 2.1 AA rules."""
 
-import base64
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from kit import signed_in_page, submit
 
 from gongzhi.core.actors import SYSTEM
 from gongzhi.people.demo import DEMO_PASSWORD
@@ -19,36 +19,6 @@ from gongzhi.people.demo import DEMO_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VOTERS = ["王建华", "李秀英", "张伟"]
-
-
-def totp_now(secret: str) -> str:
-    from django_otp.oath import totp
-
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    return f"{totp(key, step=30, t0=0, digits=6):06d}"
-
-
-def signed_in_page(browser: Any, url: Callable[[str], str], username: str) -> Any:
-    """A browser context for one user; staff go through TOTP enrolment, residents go straight in."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(url("/accounts/login/"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录", exact=True).click()
-    if page.get_by_test_id("totp-secret").count():
-        secret = page.get_by_test_id("totp-secret").inner_text().strip()
-        page.fill("#id_code", totp_now(secret))
-        with page.expect_navigation():
-            page.get_by_role("button", name="绑定并登录").click()
-    return page
-
-
-def submit(page: Any, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
 
 
 def prepare_residents() -> Any:
