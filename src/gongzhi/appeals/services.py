@@ -264,10 +264,9 @@ def _upsert_sql(table: str, keys: Sequence[str], extra: Sequence[str], rows: int
     columns = [*keys, *extra, *COUNTERS]
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     updates = ", ".join(f"{q(c)} = {q(table)}.{q(c)} + EXCLUDED.{q(c)}" for c in COUNTERS)
-    return (
-        f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES {', '.join([row] * rows)} "
-        f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
-    )
+    # Table and column names are the models' own, quoted; every value is a parameter.
+    head = f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES {', '.join([row] * rows)} "  # noqa: S608
+    return head + f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {updates}"
 
 
 DAY_SQL = _upsert_sql(
