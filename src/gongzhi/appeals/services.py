@@ -435,6 +435,9 @@ def _owner(actor: Any, given: str | None) -> str:
 
 
 def _replay(owner: str, key: str, request_hash: str) -> Appeal | None:
+    # The usual case is a new key: probe with the unique index alone, read the appeal only on a real retry.
+    if not IdempotencyKey.objects.filter(owner=owner, key=key).exists():
+        return None
     row = IdempotencyKey.objects.select_related("appeal").filter(owner=owner, key=key).first()
     if row is None:
         return None
