@@ -50,19 +50,19 @@ def test_month_rollups_match_a_recount_and_the_dashboard_equals_the_day_rows(wor
     recount: dict[tuple[object, ...], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for appeal in appeals:
         day, kind, category_id, street, unit_key = services._stat_key(appeal)
-        for dim, key in (("type", kind), ("category", category_id), ("unit", unit_key)):
+        for dim, value_key in (("type", kind), ("category", category_id), ("unit", unit_key)):
             for name, value in services._contrib(appeal).items():
-                recount[(day.replace(day=1), street, dim, str(key))][name] += value
-    stored = {
+                recount[(day.replace(day=1), street, dim, str(value_key))][name] += value
+    stored: dict[tuple[object, ...], dict[str, int]] = {
         (m.month, m.street_path, m.dim, m.key): {c: getattr(m, c) for c in COUNTERS}
         for m in AppealStatMonth.objects.all()
     }
     assert stored
-    for key, counted in recount.items():
-        assert stored.get(key) == counted, key  # type: ignore[arg-type]
-    for key, figures in stored.items():
-        if key not in recount:
-            assert not any(figures.values()), key
+    for month_key, counted in recount.items():
+        assert stored.get(month_key) == counted, month_key
+    for month_key, figures in stored.items():
+        if month_key not in recount:
+            assert not any(figures.values()), month_key
 
     days = sorted({s.day for s in AppealStat.objects.all()})
     start, end = days[0], days[-1]
