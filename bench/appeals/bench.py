@@ -42,6 +42,7 @@ DB = os.environ.get("BENCH_DB", "gongzhi_bench_appeals")
 WORK = Path(os.environ.get("BENCH_DIR", "/tmp/gongzhi-bench-appeals"))  # noqa: S108 — throw-away files
 TOKENS = WORK / "tokens.json"
 PORT = int(os.environ.get("BENCH_PORT", "8733"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))  # the issue asks for 32; fewer shows an unsaturated server
 STREET = "510603001000"  # 旌阳街道, the street official's street
 COUNTY = "510603000000"
 OPEN = ("received", "dispatched", "disputed", "returned", "handling")
@@ -334,7 +335,7 @@ def phase_dashboard() -> dict[str, Any]:
 
 
 def _wrk(url: str, headers: dict[str, str], seconds: int) -> dict[str, float]:
-    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency"]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for k, v in headers.items():
         command += ["-H", f"{k}: {v}"]
     out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
@@ -384,7 +385,7 @@ def _python_load(url: str, headers: dict[str, str], seconds: int) -> dict[str, f
                 conn.close()
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
 
-    threads = [threading.Thread(target=worker) for _ in range(32)]
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -447,7 +448,11 @@ def phase_http(seconds: int) -> dict[str, Any]:
             load(url, headers, 3)  # warm-up
             results[name] = load(url, headers, seconds)
         results["first_queue_request_ms"] = round(cold_ms)
-        results["client"] = {"tool": "wrk" if load is _wrk else "python threads", "connections": 32, "seconds": seconds}
+        results["client"] = {
+            "tool": "wrk" if load is _wrk else "python threads",
+            "connections": CONNECTIONS,
+            "seconds": seconds,
+        }
         return results
     finally:
         server.send_signal(signal.SIGTERM)
