@@ -22,7 +22,6 @@ Database: GONGZHI_PG_URL (default postgres://postgres@127.0.0.1:5432/) + gongzhi
 """
 
 import argparse
-import io
 import json
 import os
 import random
@@ -32,24 +31,25 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PG_URL = os.environ.get("GONGZHI_PG_URL", "postgres://postgres@127.0.0.1:5432/")
-DB = "gongzhi_bench_appeals"
+DB = os.environ.get("BENCH_DB", "gongzhi_bench_appeals")
 WORK = Path(os.environ.get("BENCH_DIR", "/tmp/gongzhi-bench-appeals"))  # noqa: S108 — throw-away files
 TOKENS = WORK / "tokens.json"
 PORT = int(os.environ.get("BENCH_PORT", "8733"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))  # the issue asks for 32; fewer shows an unsaturated server
 STREET = "510603001000"  # 旌阳街道, the street official's street
 COUNTY = "510603000000"
 OPEN = ("received", "dispatched", "disputed", "returned", "handling")
 YEAR = timedelta(days=365)
 
 
-def setup_django(fresh: bool = False) -> None:
+def setup_django(fresh: bool = False, settings_module: str = "gongzhi.config.settings.test") -> None:
     if fresh:
         import psycopg
 
@@ -57,8 +57,9 @@ def setup_django(fresh: bool = False) -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {DB}")
             conn.execute(f"CREATE DATABASE {DB}")
     os.environ["GONGZHI_DATABASE_URL"] = PG_URL + DB
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.config.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(HERE))
     import django
 
     django.setup()
@@ -95,161 +96,165 @@ def phase_setup() -> dict[str, Any]:
 # ---- generation ---------------------------------------------------------------------------------------------------
 
 
-def _tsv(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+APPEAL_SQL = """
+INSERT INTO appeals_appeal (id, number, pickup_hash, appeal_type, category_id, title, text, place_id, scope_path,
+    county_path, street_path, community_path, address, channel, external_ref, status, resident_id, contact_name,
+    contact_mobile_cipher, contact_mobile_masked, intake_by_id, consent_note, rule_set_id, accepted_at, signoff_due_at,
+    warn_at, due_at, handling_unit_id, matter_code, dispatched_at, signed_at, signed_on_time, replied_at,
+    replied_on_time, reply, satisfaction, solved, closed_at, overdue, urge_level, escalation_level, redo_count,
+    reopen_count, extension_requested_days, extension_reason, merged_into_id, excluded_from_scoring, exclusion_reason,
+    created_at)
+WITH base AS (
+    SELECT %(first)s + g AS pk,
+        %(oldest)s::timestamptz + ((g + random()) / %(n)s) * %(span)s * interval '1 second' AS accepted,
+        1 + floor(random() * %(ncomm)s)::int AS ci, 1 + floor(random() * %(ncat)s)::int AS ki,
+        1 + floor(random() * %(ntext)s)::int AS ti,
+        (ARRAY['complaint','complaint','complaint','complaint','help','help','help','consult','consult',
+               'suggestion','report','praise'])[1 + floor(random() * 12)::int] AS kind,
+        random() AS rs, random() AS ru, random() AS rsat
+    FROM generate_series(%(lo)s, %(hi)s - 1) g
+), s1 AS (
+    SELECT b.*, c.id AS community_id, c.path, k.id AS category_id, t.body,
+        CASE WHEN b.kind = 'consult' THEN 3 WHEN b.kind IN ('complaint', 'report') THEN 15 ELSE 7 END AS days,
+        extract(day FROM %(now)s::timestamptz - b.accepted)::int AS age
+    FROM base b JOIN bench_comm c ON c.idx = b.ci JOIN bench_cat k ON k.idx = b.ki JOIN bench_text t ON t.idx = b.ti
+), s2 AS (
+    SELECT s1.*,
+        CASE WHEN age > 365 THEN 'archived' WHEN age > 30 THEN 'closed'
+             ELSE (ARRAY['received','dispatched','handling','handling','replied','closed'])[1 + floor(rs * 6)::int]
+        END AS status,
+        accepted + ((days * 7 / 5 + 1) || ' days')::interval AS due
+    FROM s1
+), s3 AS (
+    SELECT s2.*, CASE WHEN status = 'received' THEN NULL ELSE d.id END AS unit,
+        CASE WHEN status <> 'received' THEN accepted + interval '2 hours' END AS dispatched,
+        CASE WHEN status NOT IN ('received', 'dispatched') THEN accepted + interval '20 hours' END AS signed,
+        CASE WHEN status IN ('replied', 'closed', 'archived') THEN accepted + ((days - 1) || ' days')::interval
+        END AS replied,
+        CASE WHEN status IN ('closed', 'archived') THEN accepted + ((days + 1) || ' days')::interval END AS closed
+    FROM s2
+    LEFT JOIN bench_dept_n dn ON dn.county = substr(s2.path, 1, 6)
+    LEFT JOIN bench_dept d ON d.county = dn.county AND d.idx = 1 + floor(s2.ru * dn.n)::int
+)
+SELECT pk, 'DY' || extract(year FROM accepted AT TIME ZONE 'Asia/Shanghai')::int || lpad(pk::text, 8, '0'),
+    lpad(to_hex(pk), 64, '0'), kind, category_id, left(body, 20), body, community_id, path, substr(path, 1, 6),
+    substr(path, 1, 9), substr(path, 1, 12), '', '12345', NULL, status, NULL, '', NULL, '', NULL, '', %(rules)s,
+    accepted, CASE WHEN dispatched IS NOT NULL THEN accepted + interval '1 day' END,
+    accepted + (due - accepted) * 0.8, due, unit, '', dispatched, signed, CASE WHEN signed IS NOT NULL THEN true END,
+    replied, CASE WHEN replied IS NOT NULL THEN true END,
+    CASE WHEN replied IS NOT NULL THEN '已处理并电话答复诉求人。' ELSE '' END,
+    CASE WHEN closed IS NOT NULL THEN (ARRAY[3, 4, 5, 5, 5])[1 + floor(rsat * 5)::int] END,
+    CASE WHEN closed IS NOT NULL THEN true END, closed, false, 0, 0, 0, 0, NULL, '', NULL, false, '', accepted
+FROM s3
+"""
+
+EVENT_SQL = """
+INSERT INTO appeals_appealevent (appeal_id, kind, at, actor_id, actor_label, unit_id, note, public, data)
+SELECT a.id, e.kind, e.at, NULL, 'bench', CASE WHEN e.kind = 'accepted' THEN NULL ELSE a.handling_unit_id END, '',
+    true, '{}'::jsonb
+FROM appeals_appeal a CROSS JOIN LATERAL (VALUES ('accepted', a.accepted_at), ('dispatched', a.dispatched_at),
+    ('signed', a.signed_at), ('replied', a.replied_at), ('closed', a.closed_at)) AS e(kind, at)
+WHERE a.id >= %(lo)s AND a.id < %(hi)s AND e.at IS NOT NULL
+ORDER BY a.id, e.at
+"""
+
+COUNTER_SUMS = ", ".join(
+    f"sum({c})"
+    for c in (
+        "received",
+        "dispatched",
+        "signed",
+        "signed_on_time",
+        "replied",
+        "replied_on_time",
+        "closed",
+        "satisfaction_sum",
+        "satisfaction_count",
+        "solved",
+        "overdue",
+        "excluded",
+    )
+)
+MONTH_SQL = f"""
+INSERT INTO appeals_appealstatmonth (month, county_path, street_path, dim, key, received, dispatched, signed,
+    signed_on_time, replied, replied_on_time, closed, satisfaction_sum, satisfaction_count, solved, overdue, excluded)
+SELECT date_trunc('month', day)::date, county_path, street_path, 'type', appeal_type, {COUNTER_SUMS}
+FROM appeals_appealstat GROUP BY 1, 2, 3, 5
+UNION ALL
+SELECT date_trunc('month', day)::date, county_path, street_path, 'category', category_id::text, {COUNTER_SUMS}
+FROM appeals_appealstat GROUP BY 1, 2, 3, 5
+UNION ALL
+SELECT date_trunc('month', day)::date, county_path, street_path, 'unit', unit_key::text, {COUNTER_SUMS}
+FROM appeals_appealstat GROUP BY 1, 2, 3, 5
+"""  # noqa: S608 — constant column names
 
 
 def phase_generate(n: int, part: str) -> dict[str, Any]:
-    """COPY `n` appeals (and their events) accepted in the last year (`recent`) or the four years before (`history`)."""
+    """Generate `n` appeals (and their timeline events) accepted in the last year (`recent`) or the four years before
+    (`history`) server-side — `INSERT … SELECT … FROM generate_series` in chunks, no rows through Python — then build
+    the day rollup (`AppealStat`) for them and rebuild the month rollup (`AppealStatMonth`) from the day rows, as the
+    services keep both incrementally."""
     setup_django()
     from django.db import connection
     from django.utils import timezone
 
-    from gongzhi.appeals.models import Appeal, AppealEvent, AppealStat, Category, DeadlineRuleSet
+    from gongzhi.appeals.models import Appeal, AppealStat, Category, DeadlineRuleSet
     from gongzhi.people.models import Unit
     from gongzhi.routing.corpus import seed_examples
     from gongzhi.territory.models import Division
 
-    rng = random.Random(14 if part == "recent" else 41)
     texts = [e.text for e in seed_examples()]
     parents = set(Category.objects.exclude(parent=None).values_list("parent_id", flat=True))
     categories = [c.pk for c in Category.objects.all() if c.pk not in parents]
-    communities = list(Division.objects.filter(level="community").values_list("pk", "path"))
-    departments: dict[str, list[int]] = {}
-    for unit_id, path in Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).values_list("pk", "scope_path"):
-        departments.setdefault(path[:6], []).append(unit_id)
+    communities = list(Division.objects.filter(level="community").order_by("pk").values_list("pk", "path"))
+    departments = list(Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).order_by("pk").values_list("pk", "scope_path"))
     rule_set = DeadlineRuleSet.objects.order_by("-effective_from").first()
     assert rule_set is not None
     now = timezone.now()
     newest, oldest = (now, now - YEAR) if part == "recent" else (now - YEAR, now - 5 * YEAR)
     span = (newest - oldest).total_seconds()
-    appeal_fields = [f for f in Appeal._meta.concrete_fields]
-    event_fields = [f for f in AppealEvent._meta.concrete_fields]
+    start = time.perf_counter()
     with connection.cursor() as cur:
+        cur.execute("SELECT setseed(%s)", [0.14 if part == "recent" else 0.41])
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM appeals_appeal")
         first_id = cur.fetchone()[0] + 1
         cur.execute("SELECT COALESCE(MAX(id), 0) FROM appeals_appealevent")
-        event_id = cur.fetchone()[0] + 1
-
-    def defaults(fields: list[Any]) -> dict[str, Any]:
-        out = {}
-        for f in fields:
-            if f.has_default():
-                out[f.attname] = f.get_default()
-            elif f.null:
-                out[f.attname] = None
-            else:
-                out[f.attname] = ""
-        return out
-
-    appeal_defaults, event_defaults = defaults(appeal_fields), defaults(event_fields)
-    a_index = {f.attname: i for i, f in enumerate(appeal_fields)}
-    e_index = {f.attname: i for i, f in enumerate(event_fields)}
-    a_base = [_tsv(appeal_defaults[f.attname]) for f in appeal_fields]
-    e_base = [_tsv(event_defaults[f.attname]) for f in event_fields]
-    types = ["complaint"] * 4 + ["help"] * 3 + ["consult"] * 2 + ["suggestion", "report", "praise"]
-    start = time.perf_counter()
-    appeals_written = events_written = 0
-    batch = 20_000
-    conn = connection.connection
-    assert conn is not None
-    a_cols = ", ".join(f.column for f in appeal_fields)
-    e_cols = ", ".join(f.column for f in event_fields)
-    raw = conn  # psycopg connection under Django's
-    with raw.cursor() as cur:
-        # timestamps in increasing order, so ids follow time as they do in production
-        moments = sorted(rng.random() for _ in range(n))
-        for chunk_start in range(0, n, batch):
-            a_buf, e_buf = io.StringIO(), io.StringIO()
-            for i in range(chunk_start, min(n, chunk_start + batch)):
-                pk = first_id + i
-                accepted = oldest + timedelta(seconds=moments[i] * span)
-                age = (now - accepted).days
-                community_id, path = communities[rng.randrange(len(communities))]
-                kind = types[rng.randrange(len(types))]
-                days = 3 if kind == "consult" else 15 if kind in ("complaint", "report") else 7
-                due = accepted + timedelta(days=days * 7 // 5 + 1)
-                text = texts[rng.randrange(len(texts))]
-                if age > 30:
-                    status = "archived" if age > 365 else "closed"
-                else:
-                    status = rng.choice(("received", "dispatched", "handling", "handling", "replied", "closed"))
-                unit = None if status == "received" else rng.choice(departments.get(path[:6], [None]))  # type: ignore[list-item]
-                dispatched = accepted + timedelta(hours=2) if status != "received" else None
-                signed = accepted + timedelta(hours=20) if status not in ("received", "dispatched") else None
-                replied = accepted + timedelta(days=days - 1) if status in ("replied", "closed", "archived") else None
-                closed = accepted + timedelta(days=days + 1) if status in ("closed", "archived") else None
-                row = a_base.copy()
-                for name, value in (
-                    ("id", pk),
-                    ("number", f"DY{accepted.year}{pk:08d}"),
-                    ("pickup_hash", f"{pk:064x}"),
-                    ("appeal_type", kind),
-                    ("category_id", categories[rng.randrange(len(categories))]),
-                    ("title", text[:20]),
-                    ("text", text),
-                    ("place_id", community_id),
-                    ("scope_path", path),
-                    ("county_path", path[:6]),
-                    ("street_path", path[:9]),
-                    ("community_path", path[:12]),
-                    ("channel", "12345"),
-                    ("status", status),
-                    ("rule_set_id", rule_set.pk),
-                    ("accepted_at", accepted),
-                    ("signoff_due_at", accepted + timedelta(days=1) if dispatched else None),
-                    ("warn_at", accepted + (due - accepted) * 0.8),
-                    ("due_at", due),
-                    ("handling_unit_id", unit),
-                    ("dispatched_at", dispatched),
-                    ("signed_at", signed),
-                    ("signed_on_time", True if signed else None),
-                    ("replied_at", replied),
-                    ("replied_on_time", True if replied else None),
-                    ("reply", "已处理并电话答复诉求人。" if replied else ""),
-                    ("satisfaction", rng.choice((3, 4, 5, 5, 5)) if closed else None),
-                    ("solved", True if closed else None),
-                    ("closed_at", closed),
-                    ("created_at", accepted),
-                ):
-                    index = a_index.get(name)
-                    if index is not None:
-                        row[index] = _tsv(value)
-                a_buf.write("\t".join(row) + "\n")
-                for event_kind, at in (
-                    ("accepted", accepted),
-                    ("dispatched", dispatched),
-                    ("signed", signed),
-                    ("replied", replied),
-                    ("closed", closed),
-                ):
-                    if at is None:
-                        continue
-                    ev = e_base.copy()
-                    ev[e_index["id"]] = str(event_id)
-                    ev[e_index["appeal_id"]] = str(pk)
-                    ev[e_index["kind"]] = event_kind
-                    ev[e_index["at"]] = at.isoformat()
-                    ev[e_index["actor_label"]] = "bench"
-                    ev[e_index["unit_id"]] = _tsv(None if event_kind == "accepted" else unit)
-                    ev[e_index["data"]] = "{}"
-                    e_buf.write("\t".join(ev) + "\n")
-                    event_id += 1
-                    events_written += 1
-                appeals_written += 1
-            with cur.copy(f"COPY appeals_appeal ({a_cols}) FROM STDIN") as copy:
-                copy.write(a_buf.getvalue())
-            with cur.copy(f"COPY appeals_appealevent ({e_cols}) FROM STDIN") as copy:
-                copy.write(e_buf.getvalue())
-            conn.commit()
-        copy_seconds = time.perf_counter() - start
-        # the rollups the services keep incrementally, built once in bulk for the generated rows
+        first_event = cur.fetchone()[0] + 1
+        cur.execute("CREATE TEMP TABLE bench_comm (idx int PRIMARY KEY, id int, path text)")
+        cur.execute("CREATE TEMP TABLE bench_cat (idx int PRIMARY KEY, id int)")
+        cur.execute("CREATE TEMP TABLE bench_text (idx int PRIMARY KEY, body text)")
+        cur.execute("CREATE TEMP TABLE bench_dept (county text, idx int, id int, PRIMARY KEY (county, idx))")
+        cur.executemany("INSERT INTO bench_comm VALUES (%s, %s, %s)", [(i + 1, *c) for i, c in enumerate(communities)])
+        cur.executemany("INSERT INTO bench_cat VALUES (%s, %s)", [(i + 1, c) for i, c in enumerate(categories)])
+        cur.executemany("INSERT INTO bench_text VALUES (%s, %s)", [(i + 1, t) for i, t in enumerate(texts)])
+        per_county: dict[str, int] = {}
+        rows = []
+        for unit_id, path in departments:
+            per_county[path[:6]] = per_county.get(path[:6], 0) + 1
+            rows.append((path[:6], per_county[path[:6]], unit_id))
+        cur.executemany("INSERT INTO bench_dept VALUES (%s, %s, %s)", rows)
+        cur.execute("CREATE TEMP TABLE bench_dept_n AS SELECT county, count(*) AS n FROM bench_dept GROUP BY county")
+        chunk = 250_000
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            params = {
+                "first": first_id,
+                "oldest": oldest,
+                "now": now,
+                "n": n,
+                "span": span,
+                "lo": lo,
+                "hi": hi,
+                "ncomm": len(communities),
+                "ncat": len(categories),
+                "ntext": len(texts),
+                "rules": rule_set.pk,
+            }
+            cur.execute(APPEAL_SQL, params)
+            cur.execute(EVENT_SQL, {"lo": first_id + lo, "hi": first_id + hi})
+        generate_seconds = time.perf_counter() - start
+        cur.execute("SELECT count(*) FROM appeals_appealevent WHERE id >= %s", [first_event])
+        events_written = cur.fetchone()[0]
         rollup_start = time.perf_counter()
         cur.execute(
             """
@@ -278,24 +283,20 @@ def phase_generate(n: int, part: str) -> dict[str, Any]:
             """,
             [first_id],
         )
-        cur.execute(
-            "SELECT setval(pg_get_serial_sequence('appeals_appeal', 'id'), (SELECT max(id) FROM appeals_appeal))"
-        )
-        for table in ("appeals_appealevent", "appeals_appealstat"):
+        cur.execute("DELETE FROM appeals_appealstatmonth")
+        cur.execute(MONTH_SQL)
+        for table in ("appeals_appeal", "appeals_appealevent", "appeals_appealstat", "appeals_appealstatmonth"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
-        conn.commit()
         rollup_seconds = time.perf_counter() - rollup_start
-        cur.execute("ANALYZE appeals_appeal")
-        cur.execute("ANALYZE appeals_appealevent")
-        cur.execute("ANALYZE appeals_appealstat")
-        conn.commit()
+        for table in ("appeals_appeal", "appeals_appealevent", "appeals_appealstat", "appeals_appealstatmonth"):
+            cur.execute(f"ANALYZE {table}")
     return {
         "part": part,
-        "appeals": appeals_written,
+        "appeals": n,
         "events": events_written,
-        "copy_seconds": round(copy_seconds, 1),
-        "appeals_per_s": round(appeals_written / copy_seconds),
-        "rows_per_s": round((appeals_written + events_written) / copy_seconds),
+        "generate_seconds": round(generate_seconds, 1),
+        "appeals_per_s": round(n / generate_seconds),
+        "rows_per_s": round((n + events_written) / generate_seconds),
         "rollup_seconds": round(rollup_seconds, 1),
         "total_appeals": Appeal.objects.order_by("-id").values_list("id", flat=True).first(),
         "stat_rows": AppealStat.objects.count(),
@@ -334,7 +335,7 @@ def phase_dashboard() -> dict[str, Any]:
 
 
 def _wrk(url: str, headers: dict[str, str], seconds: int) -> dict[str, float]:
-    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency"]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for k, v in headers.items():
         command += ["-H", f"{k}: {v}"]
     out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
@@ -384,7 +385,7 @@ def _python_load(url: str, headers: dict[str, str], seconds: int) -> dict[str, f
                 conn.close()
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
 
-    threads = [threading.Thread(target=worker) for _ in range(32)]
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -447,7 +448,11 @@ def phase_http(seconds: int) -> dict[str, Any]:
             load(url, headers, 3)  # warm-up
             results[name] = load(url, headers, seconds)
         results["first_queue_request_ms"] = round(cold_ms)
-        results["client"] = {"tool": "wrk" if load is _wrk else "python threads", "connections": 32, "seconds": seconds}
+        results["client"] = {
+            "tool": "wrk" if load is _wrk else "python threads",
+            "connections": CONNECTIONS,
+            "seconds": seconds,
+        }
         return results
     finally:
         server.send_signal(signal.SIGTERM)
@@ -465,8 +470,15 @@ def phase_intake(count: int, workers: int) -> dict[str, Any]:
         outs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
         elapsed = time.perf_counter() - start
         total = sum(o["appeals"] for o in outs)
-        return {"workers": workers, "appeals": total, "appeals_per_s": round(total / elapsed, 1), "per_process": outs}
-    setup_django()
+        return {
+            "workers": workers,
+            "appeals": total,
+            # while all ran together (each process's own timed loop), and over the wall time including start-up
+            "appeals_per_s": round(sum(o["appeals_per_s"] for o in outs), 1),
+            "wall_appeals_per_s": round(total / elapsed, 1),
+            "per_process": outs,
+        }
+    setup_django(settings_module="bench_settings")  # notices queued to the database backend, as in production
     from gongzhi.appeals.services import Contact, appeal_submit
     from gongzhi.core.actors import SYSTEM
     from gongzhi.routing.corpus import seed_examples
@@ -536,7 +548,7 @@ def main() -> None:
     intake_1 = run_phase("intake", "--intake", str(args.intake // 2), "--workers", "1")
     intake_2 = run_phase("intake", "--intake", str(args.intake), "--workers", str(args.workers))
     gen_rows = recent["appeals"] + history["appeals"] + recent["events"] + history["events"]
-    gen_seconds = recent["copy_seconds"] + history["copy_seconds"]
+    gen_seconds = recent["generate_seconds"] + history["generate_seconds"]
     q, bare = http["queue"], http["bare"]
     print("\n== summary")
     print(
@@ -544,7 +556,7 @@ def main() -> None:
         f"{setup['communities']:,} communities; events {recent['events'] + history['events']:,}"
     )
     print(
-        f"generation        {gen_rows / gen_seconds:>12,.0f} rows/s by COPY "
+        f"generation        {gen_rows / gen_seconds:>12,.0f} rows/s server-side "
         f"({(recent['appeals'] + history['appeals']) / gen_seconds:,.0f} appeals/s with their events)"
     )
     print(

@@ -183,8 +183,8 @@ def queue(
     limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """The staff queue ordered by deadline (keyset: pass `next` back as `after`; no COUNT)."""
-    rows, cursor = selectors.queue(viewer=request.user, status=status, mine=mine, after=after, limit=limit)
-    return {"items": [_out(a) for a in rows], "next": cursor}
+    rows, cursor = selectors.queue_rows(viewer=request.user, status=status, mine=mine, after=after, limit=limit)
+    return {"items": rows, "next": cursor}
 
 
 @router.get("/stats", response=list[StatOut])

@@ -395,3 +395,49 @@ class AppealStat(models.Model):
 
     def figures(self) -> dict[str, Any]:
         return {c: getattr(self, c) for c in COUNTERS}
+
+
+class StatDim(models.TextChoices):
+    TYPE = "type", "type"
+    CATEGORY = "category", "category"
+    UNIT = "unit", "unit"
+
+
+class AppealStatMonth(models.Model):
+    """Dashboard rollup per (month received, street, dimension, key): the same counters as `AppealStat`, kept once per
+    grouping the county dashboard offers (type, category, unit — a street's totals are any one dimension's sum).
+
+    Moved in the same transaction as the day rows, by one upsert of three rows. A county's year is at most
+    12 months × its streets × (7 types + categories + units) rows, read by equality on `county_path` in the
+    `(county_path, dim, month)` index: the dashboard's cost depends on the window and the county, not on how many
+    years of history the table holds."""
+
+    month = models.DateField()  # the first day of the month
+    county_path = models.CharField(max_length=6)
+    street_path = models.CharField(max_length=9)
+    dim = models.CharField(max_length=8, choices=StatDim.choices)
+    key = models.CharField(max_length=32)  # the type code, the category id or the unit id ("0": not dispatched)
+    received = models.IntegerField(default=0)
+    dispatched = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    replied = models.IntegerField(default=0)
+    replied_on_time = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    satisfaction_sum = models.IntegerField(default=0)
+    satisfaction_count = models.IntegerField(default=0)
+    solved = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    excluded = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "street_path", "dim", "key"], name="appeal_stat_month_unique")
+        ]
+        indexes = [
+            models.Index(fields=["county_path", "dim", "month"], name="appeal_stat_month_county"),
+            models.Index(fields=["street_path", "dim", "month"], name="appeal_stat_month_street"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.street_path} {self.dim}={self.key}"

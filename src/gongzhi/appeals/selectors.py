@@ -3,7 +3,7 @@
 OFFSET over millions of rows."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from gongzhi.core.roles import Role
 from gongzhi.core.scope import minimal_roots
 from gongzhi.people.models import Unit
 
-from .models import COUNTERS, OPEN_STATUSES, Appeal, AppealEvent, AppealStat, Category, Status
+from .models import COUNTERS, OPEN_STATUSES, Appeal, AppealEvent, AppealStat, AppealStatMonth, Category, Status
 from .permissions import HANDLERS, policy
 from .services import pickup_digest
 
@@ -159,10 +159,7 @@ def _status_filter(qs: QuerySet[Appeal], status: str | None) -> QuerySet[Appeal]
     return qs.filter(status__in=OPEN_VALUES)
 
 
-def queue(
-    *, viewer: Any, status: str | None = None, mine: bool = False, after: str | None = None, limit: int = 20
-) -> tuple[list[Appeal], str | None]:
-    """Staff queue ordered by deadline (the reddest first): open appeals in scope, or those of the viewer's units."""
+def _queue_qs(*, viewer: Any, status: str | None, mine: bool) -> QuerySet[Appeal]:
     if mine:
         units, divisions = handler_units(viewer)
         if divisions:
@@ -173,7 +170,79 @@ def queue(
         own = _department_only(viewer)
         if own is not None:
             qs = qs.filter(handling_unit_id__in=own)
-    return _keyset(_status_filter(qs, status), after, max(1, min(limit, 100)))
+    return _status_filter(qs, status)
+
+
+def queue(
+    *, viewer: Any, status: str | None = None, mine: bool = False, after: str | None = None, limit: int = 20
+) -> tuple[list[Appeal], str | None]:
+    """Staff queue ordered by deadline (the reddest first): open appeals in scope, or those of the viewer's units."""
+    return _keyset(_queue_qs(viewer=viewer, status=status, mine=mine), after, max(1, min(limit, 100)))
+
+
+# The columns a queue row shows (never `text` or `reply`): one query on the partial `appeal_open_*` index, joined to
+# the three small catalog tables by primary key, materialised as tuples rather than model instances.
+QUEUE_FIELDS = (
+    "id",
+    "number",
+    "appeal_type",
+    "category__code",
+    "title",
+    "place__code",
+    "status",
+    "handling_unit__name",
+    "accepted_at",
+    "due_at",
+    "warn_at",
+    "overdue",
+    "urge_level",
+)
+
+
+def colour_of(
+    *, status: str, overdue: bool, due_at: datetime, warn_at: datetime, urge_level: int, now: datetime
+) -> str:
+    """`colour` for a row read as values (the same rule)."""
+    if status not in OPEN_VALUES:
+        return RED if overdue else GREEN
+    if overdue or now > due_at:
+        return RED
+    if now >= warn_at or urge_level >= 1:
+        return YELLOW
+    return GREEN
+
+
+def queue_rows(
+    *, viewer: Any, status: str | None = None, mine: bool = False, after: str | None = None, limit: int = 20
+) -> tuple[list[dict[str, Any]], str | None]:
+    """`queue` as plain rows of the listed fields (the API's hot path): the same filter, order and keyset."""
+    limit = max(1, min(limit, 100))
+    qs = _queue_qs(viewer=viewer, status=status, mine=mine)
+    cursor = Cursor.parse(after) if after else None
+    if cursor is not None:
+        qs = qs.filter(Q(due_at__gt=cursor.due_at) | Q(due_at=cursor.due_at, pk__gt=cursor.pk))
+    raw = list(qs.order_by("due_at", "pk").values_list(*QUEUE_FIELDS)[: limit + 1])
+    more = len(raw) > limit
+    raw = raw[:limit]
+    now = timezone.now()
+    rows = []
+    for pk, number, kind, cat, title, place, st, unit, accepted, due, warn, late, urge in raw:
+        rows.append(
+            {
+                "id": pk,
+                "number": number,
+                "appeal_type": kind,
+                "category": cat,
+                "title": title,
+                "place": place,
+                "status": st,
+                "colour": colour_of(status=st, overdue=late, due_at=due, warn_at=warn, urge_level=urge, now=now),
+                "handling_unit": unit,
+                "accepted_at": accepted,
+                "due_at": due,
+            }
+        )
+    return rows, (Cursor(raw[-1][9], raw[-1][0]).token() if more and raw else None)
 
 
 def dispatch_desk(*, viewer: Any, after: str | None = None, limit: int = 20) -> tuple[list[Appeal], str | None]:
@@ -206,32 +275,87 @@ def my_appeals(*, viewer: Any, limit: int = 50) -> list[Appeal]:
 # ---- statistics from the rollups ----------------------------------------------------------------------------------
 
 
-def stats(*, viewer: Any, start: date, end: date, by: str, county: str | None = None) -> list[dict[str, Any]]:
-    """Figures grouped by type, category, street or unit, summed from AppealStat rows in the viewer's scope (one
-    indexed range per root; never the appeals table)."""
-    roots = policy.roots(viewer, "view_stats")
+def _stat_scope(roots: list[str]) -> Q | None:
+    """Rows under the viewer's roots, by equality on the stored county or street path (a `LIKE` prefix cannot use the
+    b-tree under the C.UTF-8 collation); a city-level root reads everything. None: no scope at all."""
+    city = str(getattr(settings, "GONGZHI_CITY_CODE", "5106"))
     q: Q | None = None
-    for root in roots:
-        part = Q(county_path__startswith=root) if len(root) <= 6 else Q(street_path__startswith=root[:9])
+    for root in minimal_roots(roots):
+        if root == city:
+            return Q()
+        if len(root) < 6:
+            part = Q(county_path__startswith=root)
+        elif len(root) == 6:
+            part = Q(county_path=root)
+        else:
+            part = Q(street_path=root[:9])
         q = part if q is None else q | part
-    if q is None:
-        return []
-    qs = AppealStat.objects.filter(q, day__gte=start, day__lte=end)
-    if county:
-        qs = qs.filter(county_path=county)
-    own = _department_only(viewer)
-    if own is not None:
-        qs = qs.filter(unit_id__in=own)
-    group = {"type": "appeal_type", "category": "category__name", "street": "street_path", "unit": "unit__name"}
-    key = group.get(by, "appeal_type")
-    rows = qs.values(key).annotate(**{c: Sum(c) for c in COUNTERS}).order_by(key)
-    out: list[dict[str, Any]] = []
+    return q
+
+
+DAY_GROUP = {"type": "appeal_type", "category": "category_id", "street": "street_path", "unit": "unit_key"}
+MONTH_DIM = {"type": "type", "category": "category", "street": "type", "unit": "unit"}
+
+
+def _month_after(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def _sum_into(totals: dict[Any, dict[str, int]], rows: Any, key: str) -> None:
     for row in rows:
-        figures = {c: int(row[c] or 0) for c in COUNTERS}
+        figures = totals.setdefault(row[key], dict.fromkeys(COUNTERS, 0))
+        for c in COUNTERS:
+            figures[c] += int(row[c] or 0)
+
+
+def stats(*, viewer: Any, start: date, end: date, by: str, county: str | None = None) -> list[dict[str, Any]]:
+    """Figures grouped by type, category, street or unit in the viewer's scope, never from the appeals table: whole
+    months from `AppealStatMonth` (bounded by the window, flat as history grows), the partial months at the window's
+    edges from the day rows of `AppealStat`. A department-only viewer reads the day rows of its units."""
+    scope = _stat_scope(policy.roots(viewer, "view_stats"))
+    if scope is None or start > end:
+        return []
+    if by not in DAY_GROUP:
+        by = "type"
+    group = DAY_GROUP[by]
+    totals: dict[Any, dict[str, int]] = {}
+    sums = {c: Sum(c) for c in COUNTERS}
+    own = _department_only(viewer)
+    first_full = start if start.day == 1 else _month_after(start)
+    after_full = _month_after(end) if _month_after(end) - timedelta(days=1) == end else end.replace(day=1)
+    if own is not None or first_full >= after_full:
+        day_ranges = [(start, end)]
+    else:
+        months = AppealStatMonth.objects.filter(scope, dim=MONTH_DIM[by], month__gte=first_full, month__lt=after_full)
+        if county:
+            months = months.filter(county_path=county)
+        column = "street_path" if by == "street" else "key"
+        _sum_into(totals, months.values(column).annotate(**sums).order_by(), column)
+        if by in ("category", "unit"):  # month keys are text; the day rows' are integers
+            totals = {int(k): v for k, v in totals.items()}
+        day_ranges = [(start, first_full - timedelta(days=1)), (after_full, end)]
+    for low, high in day_ranges:
+        if low > high:
+            continue
+        qs = AppealStat.objects.filter(scope, day__gte=low, day__lte=high)
+        if county:
+            qs = qs.filter(county_path=county)
+        if own is not None:
+            qs = qs.filter(unit_id__in=own)
+        _sum_into(totals, qs.values(group).annotate(**sums).order_by(), group)
+    names: dict[Any, Any] = {}
+    if by == "category":
+        names = dict(Category.objects.filter(pk__in=list(totals)).values_list("pk", "name"))
+    elif by == "unit":
+        names = dict(Unit.objects.filter(pk__in=[k for k in totals if k]).values_list("pk", "name"))
+    out: list[dict[str, Any]] = []
+    for raw_key, figures in totals.items():
+        if not any(figures.values()):
+            continue
         scored = figures["received"] - figures["excluded"]
         out.append(
             {
-                "key": row[key],
+                "key": names.get(raw_key) if by in ("category", "unit") else raw_key,
                 **figures,
                 "signoff_rate": _rate(figures["signed_on_time"], figures["signed"]),
                 "ontime_rate": _rate(figures["replied_on_time"], figures["replied"]),
@@ -241,6 +365,7 @@ def stats(*, viewer: Any, start: date, end: date, by: str, county: str | None = 
                 "scored": scored,
             }
         )
+    out.sort(key=lambda r: (r["key"] is None, str(r["key"] or "")))
     return out
 
 
