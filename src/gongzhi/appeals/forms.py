@@ -64,11 +64,21 @@ class AppealForm(forms.Form):
 class StaffIntakeForm(AppealForm):
     channel = forms.ChoiceField(label=_("受理方式"), choices=[("phone", _("电话受理")), ("proxy", _("代办"))])
     contact_name = forms.CharField(label=_("联系人"), max_length=40)
+    id_number = forms.CharField(
+        label=_("被代办居民身份证号（代办时必填）"),
+        required=False,
+        max_length=18,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("代办须有该居民登记在册、仍在有效期内的代办授权；身份证号不回显、不保存在诉求中。"),
+    )
     consent_note = forms.CharField(
-        label=_("居民同意记录"), max_length=200, help_text=_("如：电话中口头同意代为登记，录音编号……")
+        label=_("居民同意记录"),
+        max_length=200,
+        required=False,
+        help_text=_("电话受理必填，如：电话中口头同意代为登记，录音编号……；代办时自动注明所依据的授权"),
     )
 
-    field_order = ["channel", "contact_name", "contact_mobile", "consent_note"]
+    field_order = ["channel", "id_number", "contact_name", "contact_mobile", "consent_note"]
 
 
 class TrackForm(forms.Form):

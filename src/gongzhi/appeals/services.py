@@ -16,6 +16,7 @@ Intake — the one entry point for every channel (portal, phone/代办, 12345 im
         address: str = "",          # free detail inside the place (≤ 120 characters)
         consent_note: str = "",     # phone/代办: how the resident consented (required for those channels)
         resident=None,              # the resident's account when staff take it down for them
+        on_behalf_of=None,          # 代办: the residents.Resident acted for; needs their standing 代办 consent
         external_ref: str | None = None,   # the 12345 ticket number (imports are idempotent on it)
         idempotency_key: str | None = None,
         idempotency_owner: str | None = None,  # default "user:<id>" or "system"; Open311 passes "open311:<client>"
@@ -453,6 +454,23 @@ def _replay(owner: str, key: str, request_hash: str) -> Appeal | None:
     return appeal
 
 
+def _proxy_consent(actor: Any, on_behalf_of: Any, day: date, note: str) -> str:
+    """代办 needs the resident's standing consent for appeals, the one consent mechanism of the platform
+    (`residents.services.proxy_consent_check`, R12.3); the appeal records which consent it was filed under."""
+    from gongzhi.residents.models import ProxyPurpose
+    from gongzhi.residents.services import proxy_consent_check
+
+    if on_behalf_of is None:
+        raise ServiceError(
+            _("代办须指明被代办的居民（身份证号）。"), fields={"id_number": _("代办时必填")}, code="proxy_resident"
+        )
+    consent = proxy_consent_check(agent=actor, resident=on_behalf_of, purpose=ProxyPurpose.APPEALS, on=day)
+    if consent is None:
+        raise Forbidden(_("该居民没有授权您代办诉求，请先在居民信息中登记代办授权。"))
+    recorded = _("依代办授权 #%(n)s") % {"n": consent.pk}
+    return f"{recorded}；{note.strip()}" if note.strip() else recorded
+
+
 def appeal_submit(
     *,
     actor: Any,
@@ -466,6 +484,7 @@ def appeal_submit(
     address: str = "",
     consent_note: str = "",
     resident: Any = None,
+    on_behalf_of: Any = None,
     external_ref: str | None = None,
     idempotency_key: str | None = None,
     idempotency_owner: str | None = None,
@@ -500,6 +519,8 @@ def appeal_submit(
             raise ServiceError(
                 _("诉求地点不在您的受理范围内。"), code="place_outside", fields={"place": _("不在受理范围内")}
             )
+        if channel == Channel.PROXY:
+            consent_note = _proxy_consent(actor, on_behalf_of, moment.date(), consent_note)
         consent_note = _text(consent_note, "consent_note", limit=200)
     else:
         consent_note = _text(consent_note, "consent_note", limit=200, required=False)
@@ -513,6 +534,8 @@ def appeal_submit(
             except ValueError as exc:
                 raise ServiceError(str(exc), fields={"contact_mobile": str(exc)}) from exc
     owner_account = resident
+    if owner_account is None and channel == Channel.PROXY and on_behalf_of is not None:
+        owner_account = on_behalf_of.account  # a linked resident sees the appeal filed for them in 我的诉求
     if owner_account is None and channel in (Channel.PORTAL, Channel.API) and getattr(actor, "is_authenticated", False):
         owner_account = actor
     if owner_account is None and not mobile and channel not in (Channel.HOTLINE_12345, Channel.OPEN311):

@@ -21,6 +21,7 @@ from gongzhi.core.policy import grants_of
 from gongzhi.core.spreadsheets import workbook_bytes
 from gongzhi.jobs.services import import_submit
 from gongzhi.people.models import Unit
+from gongzhi.residents.selectors import resident_by_id_number
 from gongzhi.territory.models import Division
 
 from . import forms, routing_bridge, selectors, services
@@ -426,8 +427,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            on_behalf_of = None
+            if data["channel"] == Channel.PROXY and data["id_number"]:
+                on_behalf_of = resident_by_id_number(viewer=request.user, id_number=data["id_number"])
             appeal = services.appeal_submit(
                 actor=request.user,
+                on_behalf_of=on_behalf_of,
                 channel=data["channel"],
                 appeal_type=data["appeal_type"],
                 category=data["category"],

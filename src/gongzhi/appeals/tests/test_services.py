@@ -348,3 +348,90 @@ def test_hotline_import_is_idempotent_on_the_ticket_number(world: World) -> None
     again = HOTLINE_IMPORTER.apply_batch(cast(Any, None), actor, rows[:1])
     assert again.created == 0 and again.updated == 1
     assert Appeal.objects.filter(external_ref="12345-20260302-0001").count() == 1
+
+
+@pytest.mark.clause("R12.3")
+def test_proxy_intake_needs_the_residents_standing_consent(world: World, client_for: Any) -> None:
+    """代办 goes through the one consent mechanism (residents' 代办授权): without it the appeal is refused and nothing
+    is written; with it the appeal names the consent and reaches the resident's own list."""
+    from datetime import timedelta
+
+    from gongzhi.people.models import User
+    from gongzhi.residents import services as residents
+    from gongzhi.residents.models import ProxyConsent, ProxyPurpose, Relation
+    from gongzhi.residents.tests.conftest import valid_id
+
+    place = residents.place_of(world.community)
+    home = residents.household_create(actor=SYSTEM, place=place, household_no="DB-1")
+    id_number = valid_id("510603", date(1946, 2, 11), 7)
+    person = residents.resident_register(
+        actor=SYSTEM,
+        place=place,
+        name="代办测试",
+        id_number=id_number,
+        phone="13981230000",
+        residence_status="registered",
+        household=home,
+        relation=Relation.HEAD,
+    )
+    account = User.objects.get(username="household_head")
+    residents.account_link(actor=SYSTEM, resident=person, account=account)
+    staff = world.user("county_authority")
+    proxy = {
+        "actor": staff,
+        "channel": "proxy",
+        "contact": services.Contact("代办测试", "13981230000"),
+        "text": "老人行动不便，请社区协助申请居家适老化改造。",
+        "appeal_type": "help",
+        "category": "CS-05",
+    }
+    before = Appeal.objects.count()
+    with pytest.raises(ServiceError) as missing:
+        submit(world, **proxy)
+    assert "id_number" in missing.value.fields
+    with pytest.raises(Forbidden):
+        submit(world, on_behalf_of=person, **proxy)
+    assert Appeal.objects.count() == before
+
+    consent = residents.proxy_consent_record(
+        actor=SYSTEM,
+        resident=person,
+        purpose=ProxyPurpose.APPEALS,
+        matters="代为提交诉求",
+        method=ProxyConsent.Method.WRITTEN,
+        evidence="授权书 2026-018",
+        given_on=date(2026, 1, 5),  # covers the test's Monday (2026-03-02) and today's page post
+        expires_on=date(2026, 12, 31),
+        agent=staff,
+    )
+    appeal = submit(world, on_behalf_of=person, **proxy)
+    assert f"#{consent.pk}" in appeal.consent_note and appeal.resident_id == account.pk
+
+    # Through the page, today: the ID number finds the resident; it is never echoed back.
+    today = timezone.localdate()
+    residents.proxy_consent_record(
+        actor=SYSTEM,
+        resident=person,
+        purpose=ProxyPurpose.APPEALS,
+        matters="代为提交诉求",
+        method=ProxyConsent.Method.IN_PERSON,
+        evidence="当面确认",
+        given_on=today,
+        expires_on=today + timedelta(days=300),
+        agent=staff,
+    )
+    page = client_for("county_authority").post(
+        "/appeals/intake/",
+        {
+            "channel": "proxy",
+            "id_number": id_number,
+            "contact_name": "代办测试",
+            "contact_mobile": "13981230000",
+            "appeal_type": "help",
+            "category": "CS-05",
+            "place": world.community.code,
+            "text": "楼道扶手松动，老人上下楼不安全，请协调维修。",
+        },
+    )
+    assert page.status_code == 302
+    assert Appeal.objects.filter(resident=account).count() == 2
