@@ -163,13 +163,13 @@ def _acts_for(actor: Any, unit: Unit | None) -> bool:
 
 
 def _require(actor: Any, action: str, appeal: Appeal) -> None:
+    """The policy's check (Forbidden if the actor sees the appeal, else NotFound); SYSTEM passes, and the resident
+    who filed the appeal sees it, so is told Forbidden rather than NotFound."""
     if is_system(actor):
         return
-    if policy.can(actor, action, appeal):
-        return
-    if policy.can(actor, "view", appeal) or _owns(actor, appeal):
+    if _owns(actor, appeal) and not policy.can(actor, action, appeal):
         raise Forbidden(_("您没有执行此操作的权限。"))
-    raise NotFound(_("未找到该记录，或您无权查看。"))
+    policy.require(actor, action, appeal, view_action="view")
 
 
 def _require_handler(actor: Any, appeal: Appeal) -> None:

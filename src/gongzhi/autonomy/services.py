@@ -567,36 +567,25 @@ def _system_account(community: Division, kind: str) -> PointsAccount:
     return account
 
 
-def account_of_resident(resident: Resident) -> PointsAccount:
+def _holder_account(holder: Resident | Household, field: str, kind: str) -> PointsAccount:
+    """The points account of a resident or a household, created on first use (a concurrent first use wins once)."""
     try:
         with transaction.atomic():
             account, _created = PointsAccount.objects.get_or_create(
-                resident=resident,
-                defaults={
-                    "community_id": resident.community_id,
-                    "scope_path": resident.scope_path[:12],
-                    "kind": PointsAccount.Kind.RESIDENT,
-                },
+                **{field: holder},
+                defaults={"community_id": holder.community_id, "scope_path": holder.scope_path[:12], "kind": kind},
             )
     except IntegrityError:
-        account = PointsAccount.objects.get(resident=resident)
+        account = PointsAccount.objects.get(**{field: holder})
     return account
+
+
+def account_of_resident(resident: Resident) -> PointsAccount:
+    return _holder_account(resident, "resident", PointsAccount.Kind.RESIDENT)
 
 
 def account_of_household(household: Household) -> PointsAccount:
-    try:
-        with transaction.atomic():
-            account, _created = PointsAccount.objects.get_or_create(
-                household=household,
-                defaults={
-                    "community_id": household.community_id,
-                    "scope_path": household.scope_path[:12],
-                    "kind": PointsAccount.Kind.HOUSEHOLD,
-                },
-            )
-    except IntegrityError:
-        account = PointsAccount.objects.get(household=household)
-    return account
+    return _holder_account(household, "household", PointsAccount.Kind.HOUSEHOLD)
 
 
 def balance(account: PointsAccount) -> int:
