@@ -95,6 +95,14 @@ def _no_unmasked_id_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_grants_cache() -> None:
+    """Rolled-back test transactions reuse primary keys on SQLite; the process-wide grants cache starts empty."""
+    from gongzhi.people.models import GRANTS_CACHE
+
+    GRANTS_CACHE.clear()
+
+
+@pytest.fixture(autouse=True)
 def _chinese_first() -> Iterator[None]:
     """A request in English leaves English active in the thread; every test starts in the primary language again."""
     yield

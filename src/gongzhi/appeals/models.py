@@ -142,14 +142,14 @@ class DispatchRoute(models.Model):
 
 
 class Appeal(models.Model):
-    number = models.CharField(_("诉求编号"), max_length=20, unique=True)
+    number = models.CharField(_("诉求编号"), max_length=20)  # unique: `appeal_number_unique` (no LIKE twin)
     pickup_hash = models.CharField(_("提取码摘要"), max_length=64, editable=False)
     appeal_type = models.CharField(_("诉求类型"), max_length=12, choices=AppealType.choices)
     category = models.ForeignKey(Category, verbose_name=_("诉求分类"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("标题"), max_length=60)
     text = models.TextField(_("诉求内容"), max_length=5000)
     place = models.ForeignKey(
-        "territory.Division", verbose_name=_("诉求地点"), on_delete=models.PROTECT, related_name="+"
+        "territory.Division", verbose_name=_("诉求地点"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     scope_path = models.CharField(_("节点路径"), max_length=15, editable=False)
     # The place's ancestors at each level, so a county's, street's or community's open queue is one equality plus the
@@ -159,7 +159,7 @@ class Appeal(models.Model):
     community_path = models.CharField(max_length=12, editable=False, default="")
     address = models.CharField(_("详细位置"), max_length=120, blank=True)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
-    external_ref = models.CharField(_("12345 工单号/外部编号"), max_length=40, null=True, blank=True, unique=True)
+    external_ref = models.CharField(_("12345 工单号/外部编号"), max_length=40, null=True, blank=True)  # unique below
     status = models.CharField(_("状态"), max_length=14, choices=Status.choices, default=Status.RECEIVED)
 
     resident = models.ForeignKey(
@@ -169,6 +169,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="appeals",
+        db_index=False,  # `appeal_resident` (resident, -id) serves every lookup
     )
     contact_name = models.CharField(_("联系人"), max_length=40, blank=True)
     contact_mobile_cipher = models.BinaryField(_("联系电话（密文）"), null=True, blank=True, editable=False)
@@ -180,16 +181,28 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # never looked up by intake clerk; accounts are deactivated, not deleted
     )
     consent_note = models.CharField(_("代为提交的同意记录"), max_length=200, blank=True)
 
-    rule_set = models.ForeignKey(DeadlineRuleSet, verbose_name=_("时限规则"), on_delete=models.PROTECT)
+    rule_set = models.ForeignKey(
+        DeadlineRuleSet,
+        verbose_name=_("时限规则"),
+        on_delete=models.PROTECT,
+        db_index=False,  # versions are kept
+    )
     accepted_at = models.DateTimeField(_("受理时间"))
     signoff_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
     warn_at = models.DateTimeField(_("黄牌预警时间"))
     due_at = models.DateTimeField(_("办理时限"))
     handling_unit = models.ForeignKey(
-        "people.Unit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Unit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # `appeal_unit_status_due` leads with the unit
     )
     matter_code = models.CharField(_("清单事项编码"), max_length=32, blank=True)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
@@ -218,6 +231,14 @@ class Appeal(models.Model):
     class Meta:
         verbose_name = _("民生诉求")
         verbose_name_plural = _("民生诉求")
+        # Each index costs every intake and every step a write and the planner a look (5 M rows, ~50 writes/s at
+        # peak): only indexes some query uses. Single-column FK indexes covered by a composite are left out, and the
+        # unique number/ticket are constraints, not `unique=True`, which would add a varchar_pattern_ops twin that
+        # no query uses (lookups are exact).
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="appeal_number_unique"),
+            models.UniqueConstraint(fields=["external_ref"], name="appeal_external_ref_unique"),
+        ]
         indexes = [
             models.Index(fields=["scope_path", "status", "due_at", "id"], name="appeal_scope_status_due"),
             models.Index(fields=["handling_unit", "status", "due_at", "id"], name="appeal_unit_status_due"),

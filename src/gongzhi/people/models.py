@@ -1,8 +1,11 @@
 """Accounts, organisational units and role assignments at territory nodes."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -14,12 +17,50 @@ from gongzhi.core.policy import Grant
 from gongzhi.core.roles import STAFF_ROLES, Role
 
 
+class _GrantsCache:
+    """Role grants per (user, grants_version, day), shared by the requests of one process.
+
+    Every role change bumps `User.grants_version` in the transaction that makes it (`people.services.role_assign`,
+    `role_end`), and each request reads the version with the user row it authenticates — so a request never sees
+    grants older than its own user row, in any process, without a round trip of its own (the day is part of the key,
+    so an assignment starting or ending at midnight takes effect then). Division paths never change once assigned
+    (territory changes create new nodes), so a cached path cannot go stale. Bounded: least recently used out."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[int, int, date], tuple[Grant, ...]] = OrderedDict()
+
+    def get(self, key: tuple[int, int, date]) -> tuple[Grant, ...] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, int, date], grants: tuple[Grant, ...]) -> None:
+        with self._lock:
+            self._entries[key] = grants
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+GRANTS_CACHE = _GrantsCache()
+
+
 class User(AbstractUser):
     """平台账号. Personal data (ID number, phone) lives in the residents' vault, never here."""
 
     display_name = models.CharField(_("姓名"), max_length=40, blank=True)
     large_text = models.BooleanField(_("大字模式（适老化）"), default=False)
     preferred_language = models.CharField(_("界面语言"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    # Bumped with every role change, in its transaction: the key of the process-wide grants cache.
+    grants_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("账号")
@@ -29,14 +70,20 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def active_grants(self) -> Sequence[Grant]:
-        """Role assignments in force today; cached on the instance for the request."""
+        """Role assignments in force today; cached on the instance for the request, and across requests by
+        `GRANTS_CACHE` under this row's `grants_version`."""
         cached: Sequence[Grant] | None = getattr(self, "_grants_cache", None)
         if cached is None:
             today = timezone.localdate()
-            cached = tuple(
-                Grant(role=a.role, path=a.division.path, division_id=a.division_id, unit_id=a.unit_id)
-                for a in self.role_assignments.active_on(today).select_related("division")
-            )
+            key = (self.pk, self.grants_version, today)
+            cached = GRANTS_CACHE.get(key)
+            if cached is None:
+                grants = tuple(
+                    Grant(role=a.role, path=a.division.path, division_id=a.division_id, unit_id=a.unit_id)
+                    for a in self.role_assignments.active_on(today).select_related("division")
+                )
+                GRANTS_CACHE.put(key, grants)
+                cached = grants
             self._grants_cache = cached
         return cached
 
@@ -121,6 +168,20 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.division}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._bump_user_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        self._bump_user_version()
+        return result
+
+    def _bump_user_version(self) -> None:
+        """Whoever writes an assignment (a service, the admin, a shell) moves the holder's `grants_version` in the
+        same transaction, so no process keeps serving the old grants (`GRANTS_CACHE`)."""
+        User.objects.filter(pk=self.user_id).update(grants_version=models.F("grants_version") + 1)
 
 
 class LoginThrottle(models.Model):

@@ -138,9 +138,15 @@ def role_assign(
         ends_on=ends_on,
         granted_by=None if is_system(actor) else actor,
     )
-    user.forget_grants()
+    _grants_changed(user)
     events.role_assigned(actor=actor, assignment=assignment)
     return assignment
+
+
+def _grants_changed(user: User) -> None:
+    """A role of `user` changed (the assignment's save moved `grants_version`): this instance forgets its grants."""
+    user.refresh_from_db(fields=["grants_version"])
+    user.forget_grants()
 
 
 def models_q_active_overlap(starts_on: date, ends_on: date | None) -> Any:
@@ -158,7 +164,7 @@ def role_end(*, actor: Any, assignment: RoleAssignment, ends_on: date | None = N
     previous = assignment.ends_on.isoformat() if assignment.ends_on else None
     assignment.ends_on = max(ends_on or timezone.localdate(), assignment.starts_on)
     assignment.save(update_fields=["ends_on"])
-    assignment.user.forget_grants()
+    _grants_changed(assignment.user)
     events.role_ended(actor=actor, assignment=assignment, previous_end=previous)
     return assignment
 

@@ -435,3 +435,22 @@ def test_proxy_intake_needs_the_residents_standing_consent(world: World, client_
     )
     assert page.status_code == 302
     assert Appeal.objects.filter(resident=account).count() == 2
+
+
+def test_the_notice_task_commits_or_rolls_back_with_the_appeal(world: World) -> None:
+    """With the database queue (production's default) the resident's notice task is written in the intake's own
+    transaction (a transactional outbox: no second commit, nothing lost between commit and enqueue); a rolled-back
+    intake leaves no task behind."""
+    from django.db import transaction
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            submit(world, contact=services.Contact(name="张三", mobile="13912345678"))
+            assert DBTaskResult.objects.filter(task_path__endswith="deliver_notice").count() == 1
+            raise RuntimeError("the caller's transaction fails after the intake")
+        assert not DBTaskResult.objects.exists() and not Appeal.objects.exists()
+        appeal = submit(world, contact=services.Contact(name="张三", mobile="13912345678"))
+        task = DBTaskResult.objects.get(task_path__endswith="deliver_notice")
+        assert task.args_kwargs["args"] == [appeal.notices.get().pk]

@@ -94,3 +94,31 @@ def test_api_tokens_are_scoped_like_their_user_and_revocable(client_for) -> None
 def test_revoking_a_malformed_token_id_is_harmless(client_for) -> None:  # type: ignore[no-untyped-def]
     response = client_for("worker").post("/accounts/profile/", {"revoke": "1 OR 1=1"})
     assert response.status_code == 302
+
+
+def test_role_changes_reach_cached_grants_at_once(client_for, user_named) -> None:  # type: ignore[no-untyped-def]
+    """Grants are cached across requests (`GRANTS_CACHE`, keyed by `grants_version`); a role assigned through the
+    service, or removed past the services, takes effect on the very next request."""
+    from gongzhi.people.models import GRANTS_CACHE
+
+    session = client_for("worker")
+    secret = session.post("/api/v1/people/tokens", {"name": "网格通", "days": 30}, content_type="application/json")
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {secret.json()['secret']}")
+
+    def divisions() -> int:
+        response = machine.get("/api/v1/territory/divisions", {"limit": 200})
+        assert response.status_code == 200
+        return len(response.json()["items"])
+
+    seen = divisions()
+    worker = user_named("worker")
+    assert divisions() == seen  # the second request is served from the cache
+    assert any(key[0] == worker.pk and key[1] == worker.grants_version for key in GRANTS_CACHE._entries)
+    community = Division.objects.get(path=worker.active_grants()[0].path)
+    street = community.parent
+    assert street is not None
+    added = services.role_assign(actor=SYSTEM, user=worker, role=Role.STREET_OFFICIAL, division=street)
+    wider = divisions()
+    assert wider > seen  # the street's other communities and grids, at once
+    added.delete()  # a write past the services (an administrator's shell) moves the version too
+    assert divisions() == seen
