@@ -487,6 +487,7 @@ def phase_intake(count: int, workers: int) -> dict[str, Any]:
     rng = random.Random(os.getpid())
     examples = list(seed_examples())
     places = list(Division.objects.filter(level="community", path__startswith="510603").values_list("code", flat=True))
+    own_cpu, backend_cpu = _cpu_seconds(), _backend_cpu_seconds()
     start = time.perf_counter()
     for i in range(count):
         e = examples[rng.randrange(len(examples))]
@@ -502,7 +503,39 @@ def phase_intake(count: int, workers: int) -> dict[str, Any]:
             idempotency_owner="bench",
         )
     elapsed = time.perf_counter() - start
-    return {"workers": 1, "appeals": count, "seconds": round(elapsed, 1), "appeals_per_s": round(count / elapsed, 1)}
+    result: dict[str, Any] = {
+        "workers": 1,
+        "appeals": count,
+        "seconds": round(elapsed, 1),
+        "appeals_per_s": round(count / elapsed, 1),
+        # CPU per appeal, whatever else the machine does: this process, and its PostgreSQL backend
+        "python_cpu_ms": round((_cpu_seconds() - own_cpu) / count * 1000, 2),
+    }
+    after = _backend_cpu_seconds()
+    if after is not None and backend_cpu is not None:
+        result["backend_cpu_ms"] = round((after - backend_cpu) / count * 1000, 2)
+    return result
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _backend_cpu_seconds() -> float | None:
+    """CPU time of this connection's PostgreSQL backend (same machine only: /proc/<pid>/stat)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_phase(name: str, *extra: str) -> dict[str, Any]:
@@ -574,7 +607,9 @@ def main() -> None:
     )
     print(
         f"intake            {intake_1['appeals_per_s']:>9,.1f} appeals/s in one process, "
-        f"{intake_2['appeals_per_s']:,.1f} in {intake_2['workers']} (target >= 200)"
+        f"{intake_2['appeals_per_s']:,.1f} in {intake_2['workers']} (target >= 200); CPU per appeal "
+        f"{intake_1['python_cpu_ms']:.1f} ms Python + {intake_1.get('backend_cpu_ms', float('nan')):.1f} ms PostgreSQL "
+        f"= at most {2000 / (intake_1['python_cpu_ms'] + intake_1.get('backend_cpu_ms', 0.0)):,.0f}/s on 2 cores"
     )
     print(f"total             {time.perf_counter() - started:,.0f} s")
 
