@@ -454,6 +454,31 @@ def _replay(owner: str, key: str, request_hash: str) -> Appeal | None:
     return appeal
 
 
+def appeal_track(*, number: str, code: str) -> Appeal | None:
+    """免登录查询 by number and 提取码, under the platform's one failed-attempt lockout (`people.LoginThrottle`, as for
+    passwords and TOTP codes): after GONGZHI_LOGIN_MAX_FAILURES wrong codes for one appeal, its number is locked for
+    the cool-off (429), so a code cannot be guessed however fast the requests come. Only existing numbers are counted
+    (numbers are sequential, not secret), so random numbers cannot grow the counter table."""
+    from gongzhi.people.services import login_failed, login_locked_until, login_succeeded
+
+    key = f"track:{number.strip().upper()[:20]}"
+    locked = login_locked_until(key)
+    if locked is not None:
+        raise ServiceError(
+            _("该编号查询失败次数过多，请于 %(t)s 后再试。") % {"t": timezone.localtime(locked).strftime("%H:%M")},
+            code="track_locked",
+            status=429,
+        )
+    from .selectors import appeal_track as lookup
+
+    appeal = lookup(number=number, code=code)
+    if appeal is not None:
+        login_succeeded(username=key)
+    elif Appeal.objects.filter(number=number.strip().upper()[:20]).exists():
+        login_failed(username=key)
+    return appeal
+
+
 def _proxy_consent(actor: Any, on_behalf_of: Any, day: date, note: str) -> str:
     """代办 needs the resident's standing consent for appeals, the one consent mechanism of the platform
     (`residents.services.proxy_consent_check`, R12.3); the appeal records which consent it was filed under."""

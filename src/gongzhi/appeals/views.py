@@ -107,13 +107,16 @@ def track(request: HttpRequest) -> HttpResponse:
     form = forms.TrackForm(request.GET or None)
     appeal = None
     looked_up = False
+    locked = ""
     if form.is_valid():
         looked_up = True
-        appeal = selectors.appeal_track(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+        try:
+            appeal = services.appeal_track(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+        except ServiceError as exc:
+            locked = exc.message
     events = selectors.timeline(appeal=appeal, public_only=True) if appeal else []
-    return render(
-        request, "appeals/track.html", {"form": form, "appeal": appeal, "events": events, "looked_up": looked_up}
-    )
+    context = {"form": form, "appeal": appeal, "events": events, "looked_up": looked_up, "locked": locked}
+    return render(request, "appeals/track.html", context, status=429 if locked else 200)
 
 
 # ---- one appeal -----------------------------------------------------------------------------------------------------

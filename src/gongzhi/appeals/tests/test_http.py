@@ -69,6 +69,31 @@ def test_track_page_shows_status_with_the_right_code(world: World) -> None:
     assert appeal.number in page and "受理" in page
 
 
+def test_guessing_a_pickup_code_locks_the_number_for_the_cool_off(world: World) -> None:
+    """After five wrong 提取码 for one appeal even the right code is refused for the cool-off (429); other appeals
+    are unaffected, and numbers that do not exist are not counted."""
+    from django.utils import timezone
+
+    from gongzhi.people.models import LoginThrottle
+
+    appeal, other = submit(world), submit(world, text="路灯不亮，晚上出行不便。")
+    anonymous = Client()
+    for attempt in range(5):
+        wrong = anonymous.get("/appeals/track/", {"number": appeal.number, "code": f"WRONG{attempt}"})
+        assert wrong.status_code == 200 and "编号或提取码不正确" in wrong.content.decode()
+    right = anonymous.get("/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code})
+    assert right.status_code == 429 and "失败次数过多" in right.content.decode()
+    assert "受理" not in right.content.decode().split("失败次数过多")[1]
+    fine = anonymous.get("/appeals/track/", {"number": other.number, "code": other.pickup_code})
+    assert fine.status_code == 200 and other.number in fine.content.decode()
+    for attempt in range(8):
+        anonymous.get("/appeals/track/", {"number": f"DY20269999{attempt:04d}", "code": "WRONG1"})
+    assert not LoginThrottle.objects.filter(username__startswith="track:dy20269999").exists()
+    LoginThrottle.objects.filter(username=f"track:{appeal.number}".lower()).update(locked_until=timezone.now())
+    again = anonymous.get("/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code})
+    assert again.status_code == 200 and appeal.number in again.content.decode()
+
+
 def test_api_intake_with_idempotency_key(world: World, client_for: Any) -> None:
     client = client_for("resident")
     body = {"appeal_type": "help", "category": "MZ-02", "place": world.community.code, "text": "独居老人需要助餐"}
