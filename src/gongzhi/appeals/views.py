@@ -113,7 +113,7 @@ def track(request: HttpRequest) -> HttpResponse:
         try:
             appeal = services.appeal_track(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
         except ServiceError as exc:
-            locked = exc.message
+            locked = str(exc.message)
     events = selectors.timeline(appeal=appeal, public_only=True) if appeal else []
     context = {"form": form, "appeal": appeal, "events": events, "looked_up": looked_up, "locked": locked}
     return render(request, "appeals/track.html", context, status=429 if locked else 200)
