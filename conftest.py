@@ -17,6 +17,16 @@ def _seed() -> None:
     seed_people()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploaded files of the suite go to a temporary folder, never to the checkout's own media (the photo sweep
+    deletes files no row of the test database names)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     """Seed the small Deyang once per session; each test then runs in a transaction that is rolled back."""

@@ -20,7 +20,7 @@ class AppealsConfig(AppConfig):
         from .demo import seed_appeals
         from .importer import CATEGORY_IMPORTER, HOTLINE_IMPORTER
         from .permissions import policy
-        from .tasks import appeals_sweep
+        from .tasks import appeals_photo_orphans, appeals_sweep
 
         routing_bridge.register()
         register_importer(HOTLINE_IMPORTER)
@@ -101,9 +101,8 @@ class AppealsConfig(AppConfig):
                     Feature(
                         "appeals.common_problems",
                         "共性问题：派单台显示相似在办诉求（并单），近 30 天在办诉求按社区和主题聚类，整组作为一件办理、"
-                        "一并答复；居民提交时的相似提示尚未实现",
+                        "一并答复；填写诉求时即提示同一街道的相似在办诉求（居民只见提示，不见他人原文）",
                         ("R14.3", "R8.1"),
-                        complete=False,
                     ),
                 ),
                 menu=(
@@ -115,7 +114,10 @@ class AppealsConfig(AppConfig):
                 ),
                 stats=(Stat("appeals_overdue", gettext_noop("超期诉求"), open_overdue),),
                 tasks=work_items,
-                periodic=(Periodic("appeals.sweep", timedelta(hours=1), appeals_sweep),),
+                periodic=(
+                    Periodic("appeals.sweep", timedelta(hours=1), appeals_sweep),
+                    Periodic("appeals.photo_orphans", timedelta(days=1), appeals_photo_orphans),
+                ),
                 seed=seed_appeals,
                 seed_order=60,
                 api_router="gongzhi.appeals.api.router",

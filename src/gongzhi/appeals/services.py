@@ -1404,6 +1404,36 @@ def appeal_exclude(*, actor: Any, appeal: Appeal | int, reason: str, now: dateti
     )
 
 
+# ---- photo files left by intakes that rolled back ---------------------------------------------------------------
+
+
+def photo_orphans_sweep(*, now: datetime | None = None, grace: timedelta = timedelta(hours=1)) -> int:
+    """Delete photo files that no `AppealPhoto` row names. An intake writes its photos to storage inside its
+    transaction (so they exist when the rows commit); when that transaction rolls back — bad input found late, a
+    caller's transaction failing, a crash — the files stay behind. Only the current and the previous month's folders
+    are read (files are filed by upload month), and only files older than `grace`, so an intake still in flight keeps
+    its files. Returns the number of files deleted."""
+    from django.core.files.storage import default_storage
+
+    moment = _now(now)
+    first = timezone.localdate(moment).replace(day=1)
+    folders = {f"appeals/{first:%Y/%m}/", f"appeals/{(first - timedelta(days=1)):%Y/%m}/"}
+    deleted = 0
+    for folder in sorted(folders):
+        try:
+            _dirs, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        known = set(AppealPhoto.objects.filter(image__startswith=folder).values_list("image", flat=True))
+        for name in files:
+            path = folder + name
+            if path in known or default_storage.get_modified_time(path) > moment - grace:
+                continue
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
+
+
 # ---- the sweep (periodic): yellow at 80 %, red when overdue, archive after 30 days -------------------------------
 
 

@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from . import notify
-from .services import sweep
+from .services import photo_orphans_sweep, sweep
 
 
 @task()
@@ -17,3 +17,9 @@ def appeals_sweep() -> None:
     for _round in range(200):  # at most 200 batches of 500 per run; the next run continues
         if not any(sweep().values()):
             break
+
+
+@task()
+def appeals_photo_orphans() -> None:
+    """Photo files of intakes that rolled back (see `services.photo_orphans_sweep`)."""
+    photo_orphans_sweep()

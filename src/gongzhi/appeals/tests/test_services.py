@@ -454,3 +454,26 @@ def test_the_notice_task_commits_or_rolls_back_with_the_appeal(world: World) -> 
         appeal = submit(world, contact=services.Contact(name="张三", mobile="13912345678"))
         task = DBTaskResult.objects.get(task_path__endswith="deliver_notice")
         assert task.args_kwargs["args"] == [appeal.notices.get().pk]
+
+
+def test_photo_files_of_a_rolled_back_intake_are_swept(world: World) -> None:
+    """The intake writes photo files inside its transaction; if that transaction rolls back the files would stay on
+    disk: the daily sweep deletes files no photo row names, once they are older than the grace period."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    kept = AppealPhoto.objects.get(appeal=submit(world, photos=[png()]))
+    before = set(default_storage.listdir(kept.image.name.rsplit("/", 1)[0] + "/")[1])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit(world, photos=[png((40, 30))], text="路面塌陷，请尽快处理。")
+        raise RuntimeError("the caller's transaction fails")
+    folder = kept.image.name.rsplit("/", 1)[0] + "/"
+    orphans = set(default_storage.listdir(folder)[1]) - before
+    assert len(orphans) == 1 and AppealPhoto.objects.count() == 1
+    assert services.photo_orphans_sweep() == 0  # younger than the grace period: might be an intake in flight
+    later = timezone.now() + timedelta(hours=2)
+    assert services.photo_orphans_sweep(now=later) == 1
+    assert default_storage.exists(kept.image.name)
+    assert not set(default_storage.listdir(folder)[1]) & orphans
