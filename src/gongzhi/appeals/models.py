@@ -385,7 +385,10 @@ class AppealStat(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
     county_path = models.CharField(max_length=6)
     street_path = models.CharField(max_length=9)
-    unit = models.ForeignKey("people.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # (unit, day) below serves a department's dashboard and the FK; no single-column twin.
+    unit = models.ForeignKey(
+        "people.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     unit_key = models.IntegerField(default=0)  # the unit's id, 0 when not yet dispatched (unique key without NULLs)
     received = models.IntegerField(default=0)
     dispatched = models.IntegerField(default=0)
@@ -409,6 +412,7 @@ class AppealStat(models.Model):
         indexes = [
             models.Index(fields=["county_path", "day"], name="appeal_stat_county_day"),
             models.Index(fields=["street_path", "day"], name="appeal_stat_street_day"),
+            models.Index(fields=["unit", "day"], name="appeal_stat_unit_day"),
         ]
 
     def __str__(self) -> str:
