@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from gongzhi.core.errors import NotFound
 from gongzhi.people.models import Unit
@@ -151,6 +151,22 @@ def _detail(appeal: Appeal, viewer: Any) -> dict[str, Any]:
 def create(request: HttpRequest, payload: AppealIn) -> tuple[int, dict[str, Any]]:
     """Submit an appeal. Send `Idempotency-Key`: a retry with the same key and body answers the original appeal
     (200, `replayed: true`) and creates nothing; the same key with another body answers 409."""
+    return _submit(request, payload, [])
+
+
+@router.post("/with-photos", response={200: CreatedOut, 201: CreatedOut})
+def create_with_photos(
+    request: HttpRequest,
+    payload: Form[AppealIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> tuple[int, dict[str, Any]]:
+    """The same as `POST /`, as `multipart/form-data` with up to 6 photos (`photos`, JPEG/PNG/WebP, 5 MB each;
+    re-encoded without camera metadata). The appeal and its photos are written together or not at all; the
+    `Idempotency-Key` covers the photos too."""
+    return _submit(request, payload, list(photos or []))
+
+
+def _submit(request: HttpRequest, payload: AppealIn, photos: list[Any]) -> tuple[int, dict[str, Any]]:
     appeal = services.appeal_submit(
         actor=request.user,
         channel=Channel.API,
@@ -160,6 +176,7 @@ def create(request: HttpRequest, payload: AppealIn) -> tuple[int, dict[str, Any]
         text=payload.text,
         address=payload.address,
         contact=services.Contact(payload.contact_name, payload.contact_mobile),
+        photos=photos,
         idempotency_key=request.headers.get("Idempotency-Key"),
     )
     replayed = bool(getattr(appeal, "replayed", False))

@@ -109,6 +109,31 @@ def test_api_intake_with_idempotency_key(world: World, client_for: Any) -> None:
     assert other.status_code == 409 and other.json()["code"] == "idempotency_mismatch"
 
 
+def test_api_intake_with_photos_as_multipart(world: World, client_for: Any) -> None:
+    """`POST /api/v1/appeals/with-photos`: the same intake with photos; a file that is not an image refuses the
+    whole appeal (nothing written), and a retry with the same key answers the original."""
+    client = client_for("resident")
+    body = {"appeal_type": "complaint", "category": "CS-04", "place": world.community.code, "text": "夜间施工噪声扰民"}
+    bad = client.post(
+        "/api/v1/appeals/with-photos",
+        {**body, "photos": [SimpleUploadedFile("x.png", b"%PDF-1.4 not an image", content_type="image/png")]},
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "photo_invalid"
+    assert not Appeal.objects.exists() and not AppealPhoto.objects.exists()
+    first = client.post(
+        "/api/v1/appeals/with-photos", {**body, "photos": [png_upload(), png_upload()]}, HTTP_IDEMPOTENCY_KEY="m-1"
+    )
+    assert first.status_code == 201, first.content
+    appeal = Appeal.objects.get(number=first.json()["number"])
+    assert AppealPhoto.objects.filter(appeal=appeal).count() == 2 and appeal.channel == "api"
+    again = client.post(
+        "/api/v1/appeals/with-photos", {**body, "photos": [png_upload(), png_upload()]}, HTTP_IDEMPOTENCY_KEY="m-1"
+    )
+    assert again.status_code == 200 and again.json()["replayed"] and AppealPhoto.objects.count() == 2
+    without = client.post("/api/v1/appeals/with-photos", {**body, "text": "楼道灯不亮"})
+    assert without.status_code == 201
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
