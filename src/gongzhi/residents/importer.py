@@ -89,6 +89,7 @@ BATCH_SIZE = 2000
 def build_context(columns: Sequence[Column], mapping: dict[str, int]) -> Context:
     """The lookup tables and keys the workers inherit: all active communities and grids, 小区 and 楼栋 (a few tens of
     thousands of small tuples at city scale), so preparing a row never queries the database."""
+    _refuse_during_index_rotation()
     ring = vault.keyring()
     divisions: dict[str, tuple[int, str, str, int | None]] = {
         code: (int(pk), str(path), str(level), parent)
@@ -126,9 +127,17 @@ def reader(
     )
 
 
+def _refuse_during_index_rotation() -> None:
+    """The upsert matches a resident by one blind index (the current key's); while rows may still carry indexes under
+    another key, an import could register a second record for the same person."""
+    if vault.index_rotation_pending():
+        raise ServiceError(_("正在更换盲索引密钥，暂停导入：请在轮换完成、旧密钥移除后再导入。"), code="index_rotation")
+
+
 def _authorize(actor: Any) -> None:
     if not is_system(actor):
         policy.require(actor, "import")
+    _refuse_during_index_rotation()
 
 
 def _scope(actor: Any) -> str:
@@ -237,6 +246,7 @@ UPDATED_ON_REIMPORT = (
     "scope_path",
     "import_job",
     "import_row",
+    "index_key",
     "updated_at",
 )
 
@@ -248,6 +258,7 @@ class _PostgresWriter:
     def __init__(self, job: ImportJob, chunks: list[Prepared]) -> None:
         self.job = job
         self.chunks = chunks
+        self.key_id = vault.index_key_id()
 
     def _stage(self, cursor: Any) -> None:
         # The session's stage tables: created at most once per session and transaction (a rollback in all-or-nothing
@@ -294,10 +305,10 @@ class _PostgresWriter:
             cursor.execute(
                 f"WITH up AS (INSERT INTO {residents} AS r (public_id, name, id_enc, id_index, id_masked, birth_date, "  # noqa: S608
                 "sex, phone_enc, phone_index, phone_masked, residence_status, household_id, relation, community_id, "
-                "grid_id, scope_path, import_job, import_row, created_at, updated_at) "
+                "grid_id, scope_path, import_job, import_row, index_key, created_at, updated_at) "
                 "SELECT s.public_id, s.name, s.id_enc, s.id_index, s.id_masked, s.birth_date, s.sex, s.phone_enc, "
                 "s.phone_index, s.phone_masked, s.residence_status, h.id, s.relation, s.community_id, s.grid_id, "
-                "s.scope_path, %s, s.import_row, now(), now() "
+                "s.scope_path, %s, s.import_row, %s, now(), now() "
                 f"FROM {STAGE} s JOIN {households} h ON h.community_id = s.community_id "
                 "AND h.household_no = s.household_no "
                 f"ON CONFLICT (id_index) DO UPDATE SET {updates} "
@@ -305,12 +316,12 @@ class _PostgresWriter:
                 "AND r.scope_path LIKE ANY(%s) "
                 "RETURNING r.id, r.import_row, r.scope_path, (r.xmax = 0) AS created), "
                 f"flags AS (INSERT INTO {GroupFlag._meta.db_table} (resident_id, scope_path, group_enc, group_index, "
-                "since, source, purpose, recorded_at) "
-                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, f.since, f.source, 'routine', now() "
+                "index_key, since, source, purpose, recorded_at) "
+                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, %s, f.since, f.source, 'routine', now() "
                 f"FROM {FLAG_STAGE} f JOIN up ON up.import_row = f.import_row "
                 "ON CONFLICT (resident_id, group_index) DO NOTHING) "
                 "SELECT import_row, created FROM up",
-                [self.job.pk, self.job.pk, patterns],
+                [self.job.pk, self.key_id, self.job.pk, patterns, self.key_id],
             )
             written: dict[int, bool] = dict(cursor.fetchall())
             refused: list[tuple[int, Any, Any, str]] = []
@@ -356,19 +367,19 @@ class _FirstLoadWriter(_PostgresWriter):
             cursor.execute(
                 f"WITH up AS (INSERT INTO {Resident._meta.db_table} (public_id, name, id_enc, id_index, id_masked, "  # noqa: S608
                 "birth_date, sex, phone_enc, phone_index, phone_masked, residence_status, household_id, relation, "
-                "community_id, grid_id, scope_path, import_job, import_row, created_at, updated_at) "
+                "community_id, grid_id, scope_path, import_job, import_row, index_key, created_at, updated_at) "
                 "SELECT s.public_id, s.name, s.id_enc, s.id_index, s.id_masked, s.birth_date, s.sex, s.phone_enc, "
                 "s.phone_index, s.phone_masked, s.residence_status, h.id, s.relation, s.community_id, s.grid_id, "
-                "s.scope_path, %s, s.import_row, now(), now() "
+                "s.scope_path, %s, s.import_row, %s, now(), now() "
                 f"FROM {STAGE} s JOIN {households} h ON h.community_id = s.community_id "
                 "AND h.household_no = s.household_no "
                 "RETURNING id, import_row, scope_path), "
                 f"flags AS (INSERT INTO {GroupFlag._meta.db_table} (resident_id, scope_path, group_enc, group_index, "
-                "since, source, purpose, recorded_at) "
-                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, f.since, f.source, 'routine', now() "
+                "index_key, since, source, purpose, recorded_at) "
+                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, %s, f.since, f.source, 'routine', now() "
                 f"FROM {FLAG_STAGE} f JOIN up ON up.import_row = f.import_row) "
                 "SELECT import_row FROM up",
-                [self.job.pk],
+                [self.job.pk, self.key_id, self.key_id],
             )
             return {row: True for (row,) in cursor.fetchall()}, []
 
@@ -512,6 +523,7 @@ class _OrmWriter:
             if (c, n) in new
         }
         now = timezone.now()
+        key_id = vault.index_key_id()
         columns = {f.attname for f in Resident._meta.concrete_fields}
         Resident.objects.bulk_create(
             [
@@ -519,6 +531,7 @@ class _OrmWriter:
                     **{k: v for k, v in r.items() if k in columns and k != "public_id"},
                     household_id=households[(r["community_id"], r["household_no"])],
                     import_job=self.job.pk,
+                    index_key=key_id,
                     created_at=now,
                     updated_at=now,
                 )
@@ -537,6 +550,7 @@ class _OrmWriter:
                     scope_path=paths[index],
                     group_enc=enc,
                     group_index=gindex,
+                    index_key=key_id,
                     since=since,
                     source=source,
                 )
