@@ -251,7 +251,10 @@ def phase_import(path: Path, mode: str = "skip", empty_first: bool = False) -> d
     samples: list[tuple[int, float]] = []
     started = time.perf_counter()
 
+    last_batch = [0.0]
+
     def progress(job: ImportJob, fraction: float) -> None:
+        last_batch[0] = time.perf_counter()
         samples.append((job.rows_read, rss_mb()[0]))
         if len(samples) % 100 == 0:
             rate = job.rows_read / (time.perf_counter() - started)
@@ -288,6 +291,8 @@ def phase_import(path: Path, mode: str = "skip", empty_first: bool = False) -> d
         "households_in_db": Household.objects.count(),
         "seconds": seconds,
         "rows_per_s": job.rows_read / seconds,
+        # After the last batch: the first-load mode's duplicate check, index rebuild and foreign-key validation.
+        "seconds_after_last_batch": time.perf_counter() - last_batch[0] if last_batch[0] else None,
         "cpu_us_per_row": {
             "postgres_backend": round(backend_cpu / rows * 1e6, 1),
             "import_process": round(me_cpu / rows * 1e6, 1),
