@@ -279,6 +279,20 @@ class _PostgresWriter:
                 for chunk in self.chunks:
                     copy.write(chunk.flags_copy)
 
+    def _households(self, cursor: Any) -> list[int]:
+        """户: the first row of each new (community, 户号) creates it; existing households are left as they are.
+        Returns the ids of the households created."""
+        cursor.execute(
+            f"INSERT INTO {Household._meta.db_table} (public_id, household_no, community_id, grid_id, scope_path, "  # noqa: S608
+            "complex_id, building_id, address_enc, address_masked, created_at, updated_at) "
+            "SELECT DISTINCT ON (community_id, household_no) COALESCE(household_public_id, gen_random_uuid()), "
+            "household_no, community_id, "
+            "grid_id, scope_path, complex_id, building_id, address_enc, address_masked, now(), now() "
+            f"FROM {STAGE} ORDER BY community_id, household_no, import_row "
+            "ON CONFLICT (community_id, household_no) DO NOTHING RETURNING id"
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
     def write(
         self, outside: set[int], roots: tuple[str, ...] | None
     ) -> tuple[dict[int, bool], list[tuple[int, Any, Any, str]]]:
@@ -291,17 +305,7 @@ class _PostgresWriter:
             if outside:
                 for table in (STAGE, FLAG_STAGE):
                     cursor.execute(f"DELETE FROM {table} WHERE import_row = ANY(%s)", [sorted(outside)])  # noqa: S608
-            # 户: the first row of each new (community, 户号) creates it; existing households are left as they are.
-            cursor.execute(
-                f"INSERT INTO {households} (public_id, household_no, community_id, grid_id, scope_path, complex_id, "  # noqa: S608
-                "building_id, address_enc, address_masked, created_at, updated_at) "
-                "SELECT DISTINCT ON (community_id, household_no) COALESCE(household_public_id, gen_random_uuid()), "
-                "household_no, community_id, "
-                "grid_id, scope_path, complex_id, building_id, address_enc, address_masked, now(), now() "
-                f"FROM {STAGE} ORDER BY community_id, household_no, import_row "
-                "ON CONFLICT (community_id, household_no) DO NOTHING RETURNING id"
-            )
-            new_households = [pk for (pk,) in cursor.fetchall()]
+            new_households = self._households(cursor)
             cursor.execute(
                 f"WITH up AS (INSERT INTO {residents} AS r (public_id, name, id_enc, id_index, id_masked, birth_date, "  # noqa: S608
                 "sex, phone_enc, phone_index, phone_masked, residence_status, household_id, relation, community_id, "
@@ -355,15 +359,7 @@ class _FirstLoadWriter(_PostgresWriter):
             if outside:
                 for table in (STAGE, FLAG_STAGE):
                     cursor.execute(f"DELETE FROM {table} WHERE import_row = ANY(%s)", [sorted(outside)])  # noqa: S608
-            cursor.execute(
-                f"INSERT INTO {households} (public_id, household_no, community_id, grid_id, scope_path, complex_id, "  # noqa: S608
-                "building_id, address_enc, address_masked, created_at, updated_at) "
-                "SELECT DISTINCT ON (community_id, household_no) COALESCE(household_public_id, gen_random_uuid()), "
-                "household_no, community_id, "
-                "grid_id, scope_path, complex_id, building_id, address_enc, address_masked, now(), now() "
-                f"FROM {STAGE} ORDER BY community_id, household_no, import_row "
-                "ON CONFLICT (community_id, household_no) DO NOTHING"
-            )
+            self._households(cursor)
             cursor.execute(
                 f"WITH up AS (INSERT INTO {Resident._meta.db_table} (public_id, name, id_enc, id_index, id_masked, "  # noqa: S608
                 "birth_date, sex, phone_enc, phone_index, phone_masked, residence_status, household_id, relation, "
