@@ -15,7 +15,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
     mode = forms.ChoiceField(
         label=_("导入方式"),
-        choices=ImportJob.Mode.choices,
+        # The first-load mode is for the command line (`gongzhi import_file … --mode first`), not the page.
+        choices=[(v, label) for v, label in ImportJob.Mode.choices if v != ImportJob.Mode.FIRST_LOAD],
         initial=ImportJob.Mode.ALL_OR_NOTHING,
         widget=forms.RadioSelect,
     )

@@ -15,6 +15,8 @@ class ImportJob(models.Model):
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "atomic", _("全部成功才写入（有错误则不写入任何数据）")
         SKIP_BAD_ROWS = "skip", _("跳过错误行，写入其余各行")
+        # Only for importers with a first-load mode, from the command line: the tables must be empty; all-or-nothing.
+        FIRST_LOAD = "first", _("首次全量导入（仅限空表；全部成功才写入）")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from gongzhi.core.spreadsheets import Column, ParsedRow, RowError
 
@@ -14,6 +14,23 @@ class BatchResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+
+
+class FirstLoad(Protocol):
+    """An importer's first-load mode (`ImportJob.Mode.FIRST_LOAD`): an all-or-nothing run into empty tables that the
+    importer may prepare for a bulk load (e.g. drop secondary indexes and foreign keys, rebuild them at the end).
+
+    `refuse(actor)` raises a ServiceError when the load may not start (tables not empty); it is asked at submission
+    and again by `begin`. `begin(job, actor)` runs inside the run's transaction before the first batch;
+    `complete(job, actor, errors)` after the last one, in the same transaction: it returns the row errors only the
+    whole load can show (e.g. duplicates across batches) and, when there are none and `errors` is 0, restores what
+    `begin` removed. Any error rolls the whole run back."""
+
+    def refuse(self, actor: Any) -> None: ...
+
+    def begin(self, job: ImportJob, actor: Any) -> None: ...
+
+    def complete(self, job: ImportJob, actor: Any, errors: int) -> list[RowError]: ...
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,7 @@ class Importer:
     # jobs.tables.read_table when an importer prepares rows itself (e.g. in worker processes); it must yield one
     # ParsedRow per non-blank data row and raise the same ServiceErrors (headers, row limit) as read_table.
     reader: Callable[..., Iterator[ParsedRow]] | None = None
+    first_load: FirstLoad | None = None  # offers ImportJob.Mode.FIRST_LOAD
 
 
 _importers: dict[str, Importer] = {}

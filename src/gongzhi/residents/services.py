@@ -62,6 +62,7 @@ def seal_id(id_number: identity.IdNumber) -> dict[str, Any]:
     return {
         "id_enc": vault.encrypt("id_number", id_number.value),
         "id_index": vault.blind_index("id_number", id_number.value),
+        "index_key": vault.index_key_id(),
         "id_masked": id_number.masked,
         "birth_date": id_number.birth_date,
         "sex": id_number.sex,
@@ -212,7 +213,7 @@ def resident_register(
     _authorize(actor, "manage", resident)
     if household is not None and household.community_id != place.community.pk:
         raise ServiceError(_("该户不在此社区。"), fields={"household": _("户不在此社区")})
-    if Resident.objects.filter(id_index=resident.id_index).exists():
+    if Resident.objects.filter(id_index__in=vault.blind_indexes("id_number", parsed.value)).exists():
         raise Conflict(_("该身份证号已登记。"), fields={"id_number": _("已登记")})
     resident.save()
     events.resident_registered(actor=actor, resident=resident)
@@ -276,13 +277,14 @@ def flag_add(
     if purpose == GroupFlag.Purpose.EMERGENCY and destroy_on is None:
         raise ServiceError(_("为突发事件应对收集的信息必须写明销毁日期。"), fields={"destroy_on": _("必填")})
     index = group_index(group)
-    if GroupFlag.objects.filter(resident=resident, group_index=index).exists():
+    if GroupFlag.objects.filter(resident=resident, group_index__in=vault.blind_indexes("group", group)).exists():
         raise Conflict(_("该居民已有此标识。"), fields={"group": _("已有此标识")})
     flag = GroupFlag.objects.create(
         resident=resident,
         scope_path=resident.scope_path,
         group_enc=vault.encrypt("group", group),
         group_index=index,
+        index_key=vault.index_key_id(),
         since=since,
         source=source.strip()[:80],
         note_enc=vault.encrypt("note", note) if note else None,
@@ -560,8 +562,8 @@ def account_claim(*, actor: Any, id_number: str, phone: str) -> Resident:
     except ValueError as exc:
         raise ServiceError(str(exc), fields={"id_number": str(exc)}) from exc
     resident = Resident.objects.filter(
-        id_index=vault.blind_index("id_number", parsed.value),
-        phone_index=vault.blind_index("phone", mobile),
+        id_index__in=vault.blind_indexes("id_number", parsed.value),
+        phone_index__in=vault.blind_indexes("phone", mobile),
         account__isnull=True,
         erased_at__isnull=True,
     ).first()

@@ -16,8 +16,9 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl itself
 
@@ -29,6 +30,7 @@ _T = f"{{{SHEET_MAIN_NS}}}t"
 _RPH = f"{{{SHEET_MAIN_NS}}}rPh"  # phonetic runs are not part of the text
 _OFFSET = struct.Struct("<Q")
 CACHE_SIZE = 4096
+_DIGITS = "0123456789"
 
 
 class DiskStrings(Sequence[str]):
@@ -119,9 +121,27 @@ class _Reader(ExcelReader):
 
 class _FlatParser(WorkSheetParser):
     """openpyxl's sheet parser clears each <row> it has read but leaves it attached to <sheetData>, ~60 bytes a
-    row; this one removes it, and skips everything but the cell values (column widths, views, …)."""
+    row; this one removes it, and skips everything but the cell values (column widths, views, …). A shared-string
+    cell with a coordinate (nearly every cell Excel writes for people) is read directly; any other cell goes through
+    openpyxl's own `parse_cell`, so values stay identical."""
+
+    _columns: dict[str, int]
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        coordinate = element.get("r")
+        if coordinate and element.get("t") == "s":
+            text = element.findtext(VALUE_TAG, None)
+            if text:
+                letters = coordinate.rstrip(_DIGITS)
+                column = self._columns.get(letters)
+                if column is None:
+                    column = self._columns.setdefault(letters, column_index_from_string(letters))
+                self.col_counter = column
+                return {"column": column, "value": self.shared_strings[int(text)], "data_type": "s"}
+        return super().parse_cell(element)
 
     def parse(self) -> Generator[Any, None, None]:
+        self._columns = {}
         data = None
         for event, element in iterparse(self.source, events=("start", "end")):
             if event == "start":

@@ -126,3 +126,41 @@ def test_disk_strings_and_flat_rows(tmp_path: Any) -> None:
     with pytest.raises(IndexError):
         strings[5]
     strings.close()
+
+
+def test_stream_rows_match_openpyxl(tmp_path: Any) -> None:
+    """The direct shared-string path and openpyxl's own cell parsing for every other cell give openpyxl's values:
+    shared and inline strings, numbers, dates (by cell style), booleans, gaps."""
+    from datetime import datetime
+
+    from openpyxl import Workbook, load_workbook
+
+    from gongzhi.residents.xlsx import stream_rows
+
+    def trimmed(row: Any) -> tuple[Any, ...]:
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        return tuple(values)
+
+    shared = tmp_path / "shared.xlsx"
+    write_shared_xlsx(shared, [["姓名", "编号", "备注"], ["张三", 510603, "a"], ["李四", 2.5, None, "远列"], []])
+    inline = tmp_path / "inline.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "认定日期", "是否", "数"])
+    sheet.append(["王五", datetime(2024, 3, 1), True, 13981234567])
+    sheet.append([None, None, False, "x"])
+    sheet["F5"] = "隔行"
+    book.save(inline)
+    for path in (shared, inline):
+        with path.open("rb") as handle:
+            stream, close = stream_rows(handle)
+            got = [trimmed(r) for r in stream]
+            close()
+        expected_book = load_workbook(path, read_only=True, data_only=True)
+        expected = [trimmed(r) for r in expected_book.worksheets[0].iter_rows(values_only=True)]
+        expected_book.close()
+        assert got == expected, path.name
+    assert got[1] == ("王五", datetime(2024, 3, 1), True, 13981234567)
