@@ -35,6 +35,11 @@ class CreatedOut(Schema):
     pickup_code: str
     status: str
     due_at: datetime
+    due_provisional: bool = Field(
+        ...,
+        description="true: 暂定期限, counted Monday–Friday for a year the working "
+        "calendar lacks; recomputed (and the resident told) once the year is confirmed",
+    )
     replayed: bool
 
 
@@ -50,6 +55,7 @@ class AppealOut(Schema):
     handling_unit: str | None
     accepted_at: datetime
     due_at: datetime
+    due_provisional: bool
 
 
 class EventOut(Schema):
@@ -122,6 +128,7 @@ def _out(appeal: Appeal) -> dict[str, Any]:
         "handling_unit": appeal.handling_unit.name if appeal.handling_unit else None,
         "accepted_at": appeal.accepted_at,
         "due_at": appeal.due_at,
+        "due_provisional": appeal.due_provisional,
     }
 
 
@@ -169,6 +176,7 @@ def create(request: HttpRequest, payload: AppealIn) -> tuple[int, dict[str, Any]
         "pickup_code": getattr(appeal, "pickup_code", ""),
         "status": appeal.status,
         "due_at": appeal.due_at,
+        "due_provisional": appeal.due_provisional,
         "replayed": replayed,
     }
     return (200 if replayed else 201), body

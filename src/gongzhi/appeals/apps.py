@@ -20,9 +20,10 @@ class AppealsConfig(AppConfig):
         from .demo import seed_appeals
         from .importer import CATEGORY_IMPORTER, HOTLINE_IMPORTER
         from .permissions import policy
-        from .tasks import appeals_sweep
+        from .tasks import appeals_recompute_deadlines, appeals_sweep
 
         routing_bridge.register()
+        self._connect_calendar()
         register_importer(HOTLINE_IMPORTER)
         register_importer(CATEGORY_IMPORTER)
 
@@ -77,7 +78,8 @@ class AppealsConfig(AppConfig):
                     Feature(
                         "appeals.deadlines",
                         "版本化办理时限规则（默认四川 2025：咨询 3、求助/意见建议 7、投诉/举报 15 个工作日，签收 1 个"
-                        "工作日，次日起算），按含调休的工作日历计算，日历缺失时拒绝计算",
+                        "工作日，次日起算），按含调休的工作日历计算；日历缺失的年份照常受理，按周一至周五计算暂定期限"
+                        "并处处标明，管理员确认该年日历后自动重算并告知居民",
                         ("R14.3",),
                     ),
                     Feature(
@@ -115,9 +117,31 @@ class AppealsConfig(AppConfig):
                 ),
                 stats=(Stat("appeals_overdue", gettext_noop("超期诉求"), open_overdue),),
                 tasks=work_items,
-                periodic=(Periodic("appeals.sweep", timedelta(hours=1), appeals_sweep),),
+                periodic=(
+                    Periodic("appeals.sweep", timedelta(hours=1), appeals_sweep),
+                    Periodic("appeals.deadlines_recompute", timedelta(hours=6), appeals_recompute_deadlines),
+                ),
                 seed=seed_appeals,
                 seed_order=60,
                 api_router="gongzhi.appeals.api.router",
             )
         )
+
+    @staticmethod
+    def _connect_calendar() -> None:
+        """Provisional deadlines follow the working calendar: workdays announces a change (it may not import appeals),
+        appeals recomputes after commit in the background; and it answers the administrator's reminder's count."""
+        from gongzhi.core.tasks import enqueue_on_commit
+        from gongzhi.workdays.signals import calendar_changed, provisional_waiting
+
+        from . import services
+        from .tasks import appeals_recompute_deadlines
+
+        def recompute(**_kwargs: object) -> None:
+            enqueue_on_commit(appeals_recompute_deadlines)
+
+        def waiting(*, year: int, **_kwargs: object) -> int:
+            return services.provisional_waiting(year)
+
+        calendar_changed.connect(recompute, weak=False, dispatch_uid="appeals.recompute")
+        provisional_waiting.connect(waiting, weak=False, dispatch_uid="appeals.waiting")

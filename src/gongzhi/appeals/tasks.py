@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from . import notify
-from .services import sweep
+from .services import deadlines_recompute, sweep
 
 
 @task()
@@ -17,3 +17,10 @@ def appeals_sweep() -> None:
     for _round in range(200):  # at most 200 batches of 500 per run; the next run continues
         if not any(sweep().values()):
             break
+
+
+@task()
+def appeals_recompute_deadlines() -> None:
+    """Provisional deadlines (暂定期限) under the working calendar as it now stands: after a calendar change, and
+    periodically in case a run was lost (or the bundled calendar data was upgraded)."""
+    deadlines_recompute()
