@@ -20,6 +20,7 @@ RULE_ADDED = "autonomy.points_rule_added"
 POINTS_POSTED = "autonomy.points_posted"
 OBJECTION_FILED = "autonomy.points_objection_filed"
 OBJECTION_DECIDED = "autonomy.points_objection_decided"
+OBJECTION_DUE_RECOMPUTED = "autonomy.points_objection_due_recomputed"
 CATALOGUE_SAVED = "autonomy.redemption_item_saved"
 RELATIVE_DECLARED = "autonomy.relative_declared"
 ELECTION_RECORDED = "autonomy.supervision_election_recorded"
@@ -51,6 +52,7 @@ EVENT_TYPES = (
     POINTS_POSTED,
     OBJECTION_FILED,
     OBJECTION_DECIDED,
+    OBJECTION_DUE_RECOMPUTED,
     CATALOGUE_SAVED,
     RELATIVE_DECLARED,
     ELECTION_RECORDED,

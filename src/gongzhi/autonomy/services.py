@@ -762,16 +762,51 @@ def objection_file(
     if deduction.objections.filter(status=PointsObjection.Status.OPEN).exists():
         raise Conflict(_("该扣分已有待复核的异议。"), code="objection_open")
     day = _today(today)
+    # A resident is never refused for a gap in the working calendar: a provisional deadline (暂定期限) instead.
+    found = WorkingCalendar().deadline(day, OBJECTION_REVIEW_WORKING_DAYS, provisional_ok=True)
     objection = PointsObjection.objects.create(
         deduction=deduction,
         scope_path=deduction.scope_path,
         filed_by=actor,
         reason=_text(reason, "reason", _("异议理由"), 2000),
         filed_on=day,
-        due_on=WorkingCalendar().add_working_days(day, OBJECTION_REVIEW_WORKING_DAYS),
+        due_on=found.day,
+        due_provisional=found.provisional,
     )
-    events.record(events.OBJECTION_FILED, actor=actor, target=objection, after={"due_on": str(objection.due_on)})
+    events.record(
+        events.OBJECTION_FILED,
+        actor=actor,
+        target=objection,
+        after={"due_on": str(objection.due_on), "provisional": found.provisional},
+    )
     return objection
+
+
+def objection_deadlines_recompute(*, actor: Any = SYSTEM) -> int:
+    """Provisional review deadlines under the working calendar as it now stands (run on every calendar change, in its
+    transaction, and daily); returns how many changed. Unchanged ones are left alone."""
+    calendar, changed = WorkingCalendar(), 0
+    with transaction.atomic():
+        for item in PointsObjection.objects.select_for_update().filter(due_provisional=True).order_by("pk"):
+            found = calendar.deadline(item.filed_on, OBJECTION_REVIEW_WORKING_DAYS, provisional_ok=True)
+            if found.day == item.due_on and found.provisional:
+                continue
+            before = {"due_on": str(item.due_on)}
+            item.due_on, item.due_provisional = found.day, found.provisional
+            item.save(update_fields=["due_on", "due_provisional"])
+            events.record(
+                events.OBJECTION_DUE_RECOMPUTED,
+                actor=actor,
+                target=item,
+                before=before,
+                after={"due_on": str(found.day), "provisional": found.provisional},
+            )
+            changed += 1
+    return changed
+
+
+def objection_provisional_waiting(year: int) -> int:
+    return PointsObjection.objects.filter(due_provisional=True, due_on__year=year).count()
 
 
 @transaction.atomic
