@@ -191,9 +191,10 @@ class Appeal(models.Model):
     # 暂定期限: a deadline (due_at and/or signoff_due_at) counted into a year the working calendar does not know yet
     # (Monday–Friday assumed, workdays.WorkingCalendar.deadline). `deadline_basis` keeps what each provisional deadline
     # was counted from — {"due": {"from", "days", "warn_from", "told"}, "signoff": {"from", "days"}} — so it is
-    # recomputed when the year is confirmed (services.deadlines_recompute); empty once every deadline is final.
-    deadline_provisional = models.BooleanField(_("暂定期限"), default=False)
-    deadline_basis = models.JSONField(default=dict, blank=True, editable=False)
+    # recomputed when the year is confirmed (services.deadlines_recompute); null once every deadline is final. Both have
+    # database defaults, so bulk loaders that name their columns (bench/appeals) need not know them.
+    deadline_provisional = models.BooleanField(_("暂定期限"), default=False, db_default=False)
+    deadline_basis = models.JSONField(null=True, blank=True, editable=False)
     handling_unit = models.ForeignKey(
         "people.Unit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

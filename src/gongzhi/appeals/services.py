@@ -176,7 +176,7 @@ def _mark(appeal: Appeal, key: str, basis: dict[str, Any]) -> None:
     held = {k: v for k, v in (appeal.deadline_basis or {}).items() if k != key}
     if basis:
         held[key] = basis
-    appeal.deadline_basis = held
+    appeal.deadline_basis = held or None
     appeal.deadline_provisional = bool(held)
 
 
@@ -694,7 +694,7 @@ def _submit_write(
         warn_at=warn_at,
         due_at=due_at,
         deadline_provisional=bool(basis),
-        deadline_basis={"due": basis} if basis else {},
+        deadline_basis={"due": basis} if basis else None,
     )
     appeal.number = f"DY{_local(moment).year}{appeal.pk:08d}"
     appeal.pickup_hash = pickup_digest(appeal.number, code)
@@ -1556,7 +1556,7 @@ def _recompute_one(pk: int, calendar: WorkingCalendar, moment: datetime) -> set[
         if a.signed_at is not None:
             a.signed_on_time = a.signed_at <= a.signoff_due_at
     due_moved, signoff_moved = a.due_at != old_due, a.signoff_due_at != old_signoff
-    if not due_moved and not signoff_moved and a.deadline_basis == old_basis:
+    if not due_moved and not signoff_moved and (a.deadline_basis or {}) == old_basis:
         return set()
     a.save()
     new_day = _local(a.due_at).isoformat()

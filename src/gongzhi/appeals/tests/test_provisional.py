@@ -98,7 +98,7 @@ def test_intake_into_a_missing_year_is_accepted_provisionally_and_recomputed_on_
     final = fresh(appeal)
     # 29–31 December, 5–8, Saturday 9 (调休上班), 11–15, 18, 19 January
     assert timezone.localdate(final.due_at) == date(2027, 1, 19)
-    assert not final.deadline_provisional and final.deadline_basis == {}
+    assert not final.deadline_provisional and final.deadline_basis is None
     span = (final.due_at - final.accepted_at).total_seconds()
     assert abs((final.warn_at - final.accepted_at).total_seconds() - 0.8 * span) < 1
     told = final.notices.exclude(pk=intake_notice.pk).get()
