@@ -195,6 +195,7 @@ def test_http_intake_shows_the_provisional_deadline_until_the_admin_confirms(
 
     admin = client_for("admin")
     assert "1 条记录的期限为暂定" in admin.get("/").content.decode()
+    assert "等待本年度日历确认的记录：1 条" in admin.get("/workdays/?year=2027").content.decode()
     with on_commit():
         for day, kind, name in (("2027-01-01", "holiday", "元旦"), ("2027-01-04", "holiday", "元旦调休")):
             assert admin.post("/workdays/", {"day": day, "kind": kind, "name": name}).status_code == 302
