@@ -13,6 +13,7 @@ from gongzhi.appeals import selectors, services
 from gongzhi.appeals.models import Appeal, AppealEvent, Notice, Status
 from gongzhi.core.actors import SYSTEM
 from gongzhi.ledger.models import AuditEvent
+from gongzhi.people.models import RoleAssignment
 from gongzhi.workdays import calendar
 from gongzhi.workdays import services as workdays
 from gongzhi.workdays.reminders import calendar_reminders
@@ -31,10 +32,12 @@ def _bundled_until_2026(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def pin_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
-    """Services and views read `django.utils.timezone.now`: pin it, so no test depends on the real date."""
+def pin_now(monkeypatch: pytest.MonkeyPatch, deyang: None) -> Callable[[datetime], None]:
+    """Services and views read `django.utils.timezone.now`: pin it, so no test depends on the real date. The seeded
+    staff appointments start on the day the test database was seeded; backdated, they hold on the pinned day too."""
 
     def pin(moment: datetime) -> None:
+        RoleAssignment.objects.update(starts_on=date(2020, 1, 1))
         monkeypatch.setattr(timezone, "now", lambda: moment)
 
     return pin
