@@ -112,17 +112,19 @@ class AutonomyConfig(AppConfig):
 
     @staticmethod
     def _connect_calendar() -> None:
-        """A resident's objection may hold a provisional review deadline (暂定期限): recomputed on every calendar
-        change (workdays.signals, in the change's transaction) and counted for the administrator's reminder."""
+        """A resident's objection and the supervision committee's inquiry may hold a provisional deadline (暂定期限):
+        recomputed on every calendar change (workdays.signals, in the change's transaction) and counted for the
+        administrator's reminder."""
         from gongzhi.workdays.signals import calendar_changed, provisional_waiting
 
         from . import services
 
         def recompute(*, actor: object = None, **_kwargs: object) -> None:
             services.objection_deadlines_recompute(actor=actor)
+            services.inquiry_deadlines_recompute(actor=actor)
 
         def waiting(*, year: int, **_kwargs: object) -> int:
-            return services.objection_provisional_waiting(year)
+            return services.provisional_waiting(year)
 
         calendar_changed.connect(recompute, weak=False, dispatch_uid="autonomy.recompute")
         provisional_waiting.connect(waiting, weak=False, dispatch_uid="autonomy.waiting")

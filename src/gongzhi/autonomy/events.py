@@ -32,6 +32,7 @@ FINDING_RECORDED = "autonomy.finding_recorded"
 INQUIRY_ASKED = "autonomy.inquiry_asked"
 INQUIRY_ANSWERED = "autonomy.inquiry_answered"
 INQUIRY_OVERDUE = "autonomy.inquiry_overdue"
+INQUIRY_DUE_RECOMPUTED = "autonomy.inquiry_due_recomputed"
 ACTIVITY_CREATED = "autonomy.activity_created"
 SELECTION_CHANGED = "autonomy.family_selection_changed"
 NOMINATION_CHANGED = "autonomy.family_nomination_changed"
@@ -64,6 +65,7 @@ EVENT_TYPES = (
     INQUIRY_ASKED,
     INQUIRY_ANSWERED,
     INQUIRY_OVERDUE,
+    INQUIRY_DUE_RECOMPUTED,
     ACTIVITY_CREATED,
     SELECTION_CHANGED,
     NOMINATION_CHANGED,

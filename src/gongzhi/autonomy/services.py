@@ -805,8 +805,10 @@ def objection_deadlines_recompute(*, actor: Any = SYSTEM) -> int:
     return changed
 
 
-def objection_provisional_waiting(year: int) -> int:
-    return PointsObjection.objects.filter(due_provisional=True, due_on__year=year).count()
+def provisional_waiting(year: int) -> int:
+    """Objections and inquiries whose provisional deadline falls in `year` (the administrator's reminder)."""
+    objections = PointsObjection.objects.filter(due_provisional=True, due_on__year=year).count()
+    return objections + Inquiry.objects.filter(due_provisional=True, due_on__year=year).count()
 
 
 @transaction.atomic
@@ -1327,6 +1329,8 @@ def inquiry_ask(
     if not 1 <= working_days <= 30:
         raise ServiceError(_("答复期限应为 1 到 30 个工作日。"), fields={"working_days": _("1–30")})
     day = _today(today)
+    # Supervision is never held up by a gap in the working calendar: a provisional deadline (暂定期限) instead.
+    found = WorkingCalendar().deadline(day, working_days, provisional_ok=True)
     inquiry = Inquiry.objects.create(
         community=community,
         scope_path=community.path,
@@ -1334,10 +1338,44 @@ def inquiry_ask(
         question=_text(question, "question", _("询问内容"), 4000),
         asked_by=actor,
         asked_on=day,
-        due_on=WorkingCalendar().add_working_days(day, working_days),
+        due_on=found.day,
+        due_provisional=found.provisional,
+        due_working_days=working_days if found.provisional else None,
     )
-    events.record(events.INQUIRY_ASKED, actor=actor, target=inquiry, after={"due_on": str(inquiry.due_on)})
+    events.record(
+        events.INQUIRY_ASKED,
+        actor=actor,
+        target=inquiry,
+        after={"due_on": str(inquiry.due_on), "provisional": found.provisional},
+    )
     return inquiry
+
+
+def inquiry_deadlines_recompute(*, actor: Any = SYSTEM, today: date | None = None) -> int:
+    """Provisional reply deadlines under the working calendar as it now stands (on every calendar change, in its
+    transaction, and daily); the overdue flag follows the recomputed date. Returns how many changed."""
+    calendar, changed, day = WorkingCalendar(), 0, _today(today)
+    with transaction.atomic():
+        for item in Inquiry.objects.select_for_update().filter(due_provisional=True).order_by("pk"):
+            found = calendar.deadline(item.asked_on, int(item.due_working_days or 0), provisional_ok=True)
+            if found.day == item.due_on and found.provisional:
+                continue
+            before = {"due_on": str(item.due_on), "overdue": item.overdue}
+            item.due_on, item.due_provisional = found.day, found.provisional
+            if item.answered_on is not None:
+                item.overdue = item.answered_on > item.due_on
+            elif item.overdue and item.due_on >= day:
+                item.overdue = False
+            item.save(update_fields=["due_on", "due_provisional", "overdue"])
+            events.record(
+                events.INQUIRY_DUE_RECOMPUTED,
+                actor=actor,
+                target=item,
+                before=before,
+                after={"due_on": str(found.day), "provisional": found.provisional, "overdue": item.overdue},
+            )
+            changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -1363,7 +1401,9 @@ def inquiries_mark_overdue(*, today: date | None = None) -> int:
     """Periodic: open inquiries past their deadline are flagged overdue (idempotent)."""
     day = _today(today)
     count = 0
-    for inquiry in Inquiry.objects.filter(status=Inquiry.Status.OPEN, overdue=False, due_on__lt=day).iterator():
+    # A provisional date (暂定期限) may fall before the real one: flagged only once the calendar makes it final.
+    pending = Inquiry.objects.filter(status=Inquiry.Status.OPEN, overdue=False, due_provisional=False, due_on__lt=day)
+    for inquiry in pending.iterator():
         with transaction.atomic():
             updated = Inquiry.objects.filter(pk=inquiry.pk, overdue=False).update(overdue=True)
             if updated:

@@ -637,3 +637,36 @@ def test_an_objection_into_a_missing_year_gets_a_provisional_review_deadline(
     objection.refresh_from_db()
     assert not objection.due_provisional and objection.due_on == date(2027, 1, 12)
     assert AuditEvent.objects.filter(action="autonomy.points_objection_due_recomputed").count() == 2
+
+
+@pytest.mark.clause("R5.3")
+def test_an_inquiry_into_a_missing_year_is_asked_with_a_provisional_deadline(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongzhi.autonomy.models import Inquiry
+    from gongzhi.workdays import calendar
+    from gongzhi.workdays import services as workdays
+    from gongzhi.workdays.signals import waiting_on
+
+    monkeypatch.setattr(calendar, "_bundled_years", lambda: range(2004, 2027))  # the bundled data ends with 2026
+    inquiry = services.inquiry_ask(
+        actor=world.user("supervisor"),
+        community=world.community,
+        question="春节慰问品采购比价记录？",
+        working_days=5,
+        today=date(2026, 12, 28),
+    )
+    # 29–31 December, then Monday–Friday assumed: 1 and 4 January
+    assert inquiry.due_provisional and inquiry.due_on == date(2027, 1, 4)
+    assert waiting_on(2027) == 1
+    assert services.inquiries_mark_overdue(today=date(2027, 1, 5)) == 0  # a guessed date flags nobody
+    answered = services.inquiry_answer(
+        actor=world.user("worker"), inquiry=inquiry, answer="已公开比价记录。", today=date(2027, 1, 5)
+    )
+    assert answered.overdue  # late against the guessed date …
+    workdays.override_set(actor=SYSTEM, day=date(2027, 1, 1), kind="holiday", name="元旦")
+    workdays.year_confirm(actor=SYSTEM, year=2027, basis="测试")
+    final = Inquiry.objects.get(pk=inquiry.pk)
+    assert final.due_on == date(2027, 1, 5) and not final.due_provisional
+    assert not final.overdue  # … but on time under the real calendar
+    assert AuditEvent.objects.filter(action="autonomy.inquiry_due_recomputed", target_id=str(inquiry.pk)).exists()
