@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -28,8 +29,14 @@ class AppealsConfig(AppConfig):
         register_importer(CATEGORY_IMPORTER)
 
         def work_items(viewer: object) -> list[WorkItem]:
+            from django.utils import timezone
+
             from . import selectors
             from .models import Status
+            from .services import due_text
+
+            def due(a: Any) -> str:  # the local date, marked when provisional (暂定期限)
+                return due_text(timezone.localdate(a.due_at), a.due_provisional)
 
             items: list[WorkItem] = []
             if policy.allows(viewer, "handle"):
@@ -40,7 +47,7 @@ class AppealsConfig(AppConfig):
                         WorkItem(
                             f"{label}：{a.number} {a.title}",
                             reverse("appeals:detail", args=[a.pk]),
-                            str(a.due_at.date()),
+                            due(a),
                         )
                     )
             if policy.allows(viewer, "dispatch"):
@@ -50,7 +57,7 @@ class AppealsConfig(AppConfig):
                         WorkItem(
                             f"待派单：{a.number} {a.title}",
                             reverse("appeals:detail", args=[a.pk]),
-                            str(a.due_at.date()),
+                            due(a),
                         )
                     )
             return items

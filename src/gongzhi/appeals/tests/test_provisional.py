@@ -195,6 +195,7 @@ def test_http_intake_shows_the_provisional_deadline_until_the_admin_confirms(
     [row] = staff.get("/api/v1/appeals/queue").json()["items"]
     assert row["due_provisional"] is True
     assert MARK in staff.get("/appeals/queue/").content.decode()
+    assert f"2027-01-06{MARK}" in staff.get("/").content.decode()  # 我的待办: 待派单 with its deadline
 
     admin = client_for("admin")
     assert "1 条记录的期限为暂定" in admin.get("/").content.decode()
