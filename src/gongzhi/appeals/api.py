@@ -36,6 +36,11 @@ class CreatedOut(Schema):
     pickup_code: str
     status: str
     due_at: datetime
+    due_provisional: bool = Field(
+        ...,
+        description="true: 暂定期限, counted Monday–Friday for a year the working "
+        "calendar lacks; recomputed (and the resident told) once the year is confirmed",
+    )
     replayed: bool
 
 
@@ -55,6 +60,7 @@ class AppealOut(BaseModel):
     handling_unit: str | None
     accepted_at: datetime
     due_at: datetime
+    due_provisional: bool
 
 
 class EventOut(BaseModel):
@@ -127,6 +133,7 @@ def _out(appeal: Appeal) -> dict[str, Any]:
         "handling_unit": appeal.handling_unit.name if appeal.handling_unit else None,
         "accepted_at": appeal.accepted_at,
         "due_at": appeal.due_at,
+        "due_provisional": appeal.due_provisional,
     }
 
 
@@ -191,6 +198,7 @@ def _submit(request: HttpRequest, payload: AppealIn, photos: list[Any]) -> tuple
         "pickup_code": getattr(appeal, "pickup_code", ""),
         "status": appeal.status,
         "due_at": appeal.due_at,
+        "due_provisional": appeal.due_provisional,
         "replayed": replayed,
     }
     return (200 if replayed else 201), body

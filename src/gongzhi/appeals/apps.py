@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -20,15 +21,22 @@ class AppealsConfig(AppConfig):
         from .demo import seed_appeals
         from .importer import CATEGORY_IMPORTER, HOTLINE_IMPORTER
         from .permissions import policy
-        from .tasks import appeals_photo_orphans, appeals_sweep
+        from .tasks import appeals_photo_orphans, appeals_recompute_deadlines, appeals_sweep
 
         routing_bridge.register()
+        self._connect_calendar()
         register_importer(HOTLINE_IMPORTER)
         register_importer(CATEGORY_IMPORTER)
 
         def work_items(viewer: object) -> list[WorkItem]:
+            from django.utils import timezone
+
             from . import selectors
             from .models import Status
+            from .services import due_text
+
+            def due(a: Any) -> str:  # the local date, marked when provisional (暂定期限)
+                return due_text(timezone.localdate(a.due_at), a.due_provisional)
 
             items: list[WorkItem] = []
             if policy.allows(viewer, "handle"):
@@ -39,7 +47,7 @@ class AppealsConfig(AppConfig):
                         WorkItem(
                             f"{label}：{a.number} {a.title}",
                             reverse("appeals:detail", args=[a.pk]),
-                            str(a.due_at.date()),
+                            due(a),
                         )
                     )
             if policy.allows(viewer, "dispatch"):
@@ -49,7 +57,7 @@ class AppealsConfig(AppConfig):
                         WorkItem(
                             f"待派单：{a.number} {a.title}",
                             reverse("appeals:detail", args=[a.pk]),
-                            str(a.due_at.date()),
+                            due(a),
                         )
                     )
             return items
@@ -77,7 +85,8 @@ class AppealsConfig(AppConfig):
                     Feature(
                         "appeals.deadlines",
                         "版本化办理时限规则（默认四川 2025：咨询 3、求助/意见建议 7、投诉/举报 15 个工作日，签收 1 个"
-                        "工作日，次日起算），按含调休的工作日历计算，日历缺失时拒绝计算",
+                        "工作日，次日起算），按含调休的工作日历计算；日历缺失的年份照常受理，按周一至周五计算暂定期限"
+                        "并处处标明，管理员确认该年日历后自动重算并告知居民",
                         ("R14.3",),
                     ),
                     Feature(
@@ -117,9 +126,29 @@ class AppealsConfig(AppConfig):
                 periodic=(
                     Periodic("appeals.sweep", timedelta(hours=1), appeals_sweep),
                     Periodic("appeals.photo_orphans", timedelta(days=1), appeals_photo_orphans),
+                    Periodic("appeals.deadlines_recompute", timedelta(hours=6), appeals_recompute_deadlines),
                 ),
                 seed=seed_appeals,
                 seed_order=60,
                 api_router="gongzhi.appeals.api.router",
             )
         )
+
+    @staticmethod
+    def _connect_calendar() -> None:
+        """Provisional deadlines follow the working calendar: workdays announces a change (it may not import appeals),
+        appeals recomputes after commit in the background; and it answers the administrator's reminder's count."""
+        from gongzhi.core.tasks import enqueue_on_commit
+        from gongzhi.workdays.signals import calendar_changed, provisional_waiting
+
+        from . import services
+        from .tasks import appeals_recompute_deadlines
+
+        def recompute(**_kwargs: object) -> None:
+            enqueue_on_commit(appeals_recompute_deadlines)
+
+        def waiting(*, year: int, **_kwargs: object) -> int:
+            return services.provisional_waiting(year)
+
+        calendar_changed.connect(recompute, weak=False, dispatch_uid="appeals.recompute")
+        provisional_waiting.connect(waiting, weak=False, dispatch_uid="appeals.waiting")

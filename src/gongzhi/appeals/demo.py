@@ -158,7 +158,7 @@ def seed_appeals(count: int = COUNT) -> None:
             )
             _advance(appeal, accepted, age, rng)
             made += 1
-        except ServiceError as exc:  # e.g. CalendarMissing for a year without calendar data: skip, say so
+        except ServiceError as exc:  # not expected (a deadline in a year without calendar is provisional): say so
             logger.warning("demo appeal %s skipped: %s", n, exc.message)
     services.sweep()
     logger.info("demo appeals: %s created", made)

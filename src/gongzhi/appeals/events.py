@@ -28,6 +28,7 @@ STEPS = (
     "merged",
     "reopened",
     "excluded",
+    "deadline_recomputed",
 )
 CATALOG_SAVED = "appeals.catalog_saved"
 ROUTE_SAVED = "appeals.route_saved"

@@ -195,6 +195,13 @@ class Appeal(models.Model):
     signoff_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
     warn_at = models.DateTimeField(_("黄牌预警时间"))
     due_at = models.DateTimeField(_("办理时限"))
+    # 暂定期限: a deadline (due_at and/or signoff_due_at) counted into a year the working calendar does not know yet
+    # (Monday–Friday assumed, workdays.WorkingCalendar.deadline). `deadline_basis` keeps what each provisional deadline
+    # was counted from — {"due": {"from", "days", "warn_from", "told"}, "signoff": {"from", "days"}} — so it is
+    # recomputed when the year is confirmed (services.deadlines_recompute); null once every deadline is final. Both have
+    # database defaults, so bulk loaders that name their columns (bench/appeals) need not know them.
+    deadline_provisional = models.BooleanField(_("暂定期限"), default=False, db_default=False)
+    deadline_basis = models.JSONField(null=True, blank=True, editable=False)
     handling_unit = models.ForeignKey(
         "people.Unit",
         verbose_name=_("承办单位"),
@@ -251,6 +258,7 @@ class Appeal(models.Model):
             models.Index(fields=["street_path", "due_at", "id"], condition=OPEN_Q, name="appeal_open_street"),
             models.Index(fields=["community_path", "due_at", "id"], condition=OPEN_Q, name="appeal_open_community"),
             models.Index(fields=["handling_unit", "due_at", "id"], condition=OPEN_Q, name="appeal_open_unit"),
+            models.Index(fields=["id"], condition=models.Q(deadline_provisional=True), name="appeal_provisional"),
         ]
 
     def __str__(self) -> str:
@@ -259,6 +267,14 @@ class Appeal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def due_provisional(self) -> bool:
+        return "due" in (self.deadline_basis or {})
+
+    @property
+    def signoff_provisional(self) -> bool:
+        return "signoff" in (self.deadline_basis or {})
 
 
 class AppealPhoto(models.Model):
@@ -304,6 +320,7 @@ class AppealEvent(models.Model):
         MERGED = "merged", _("并单")
         REOPENED = "reopened", _("重启")
         EXCLUDED = "excluded", _("不纳入考核")
+        DEADLINE_RECOMPUTED = "deadline_recomputed", _("期限按工作日历重新计算")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -196,6 +196,7 @@ QUEUE_FIELDS = (
     "warn_at",
     "overdue",
     "urge_level",
+    "deadline_basis",
 )
 
 
@@ -226,7 +227,7 @@ def queue_rows(
     raw = raw[:limit]
     now = timezone.now()
     rows = []
-    for pk, number, kind, cat, title, place, st, unit, accepted, due, warn, late, urge in raw:
+    for pk, number, kind, cat, title, place, st, unit, accepted, due, warn, late, urge, basis in raw:
         rows.append(
             {
                 "id": pk,
@@ -240,6 +241,7 @@ def queue_rows(
                 "handling_unit": unit,
                 "accepted_at": accepted,
                 "due_at": due,
+                "due_provisional": "due" in (basis or {}),
             }
         )
     return rows, (Cursor(raw[-1][9], raw[-1][0]).token() if more and raw else None)

@@ -24,8 +24,10 @@ Intake — the one entry point for every channel (portal, phone/代办, 12345 im
     ) -> Appeal                     # `appeal.pickup_code` holds the 提取码 (also on an idempotent replay)
 
 A retry with the same key and the same body returns the original appeal and creates nothing; the same key with a
-different body answers 409. Errors are `ServiceError` (400), `NotFound`, `Forbidden`, `Conflict` (409), and
-`workdays.CalendarMissing` (409) when the year's working calendar is unknown — deadlines are never guessed.
+different body answers 409. Errors are `ServiceError` (400), `NotFound`, `Forbidden`, `Conflict` (409). A resident is
+never refused for a gap in the working calendar: a deadline reaching a year the calendar does not know yet is
+*provisional* (暂定期限, Monday–Friday assumed for that year, `appeal.deadline_provisional`), shown as such everywhere,
+and recomputed by `deadlines_recompute` when the administrator confirms the year (the resident is told a changed date).
 
 Every workflow service takes `appeal=` (an instance or its pk), locks the row (`select_for_update`), checks the status
 it starts from (a concurrent step that got there first makes the second one a clean 409), writes one `AppealEvent`,
@@ -45,6 +47,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -57,7 +60,7 @@ from gongzhi.people.models import Unit
 from gongzhi.residents import vault
 from gongzhi.residents.identity import mask_mobile, parse_mobile
 from gongzhi.territory.models import Division, Level
-from gongzhi.workdays.calendar import WorkingCalendar
+from gongzhi.workdays.calendar import Deadline, WorkingCalendar
 
 from . import events, notify
 from .models import (
@@ -140,11 +143,46 @@ def rules_in_force(on: date) -> DeadlineRuleSet:
     return rules
 
 
-def _deadline(start: datetime, days: int, warn_percent: int) -> tuple[datetime, datetime]:
-    """(due_at, warn_at): `days` working days counted from the next day (CalendarMissing when the year is unknown)."""
-    due = end_of_day(WorkingCalendar().add_working_days(_local(start), days))
+def _count(first: date, days: int, calendar: WorkingCalendar | None = None) -> Deadline:
+    """`days` working days after `first`; provisional (Monday–Friday) for a year the working calendar lacks."""
+    return (calendar or WorkingCalendar()).deadline(first, days, provisional_ok=True)
+
+
+def _deadline(
+    start: datetime, days: int, warn_percent: int, *, from_day: date | None = None
+) -> tuple[datetime, datetime, dict[str, Any]]:
+    """(due_at, warn_at, basis): `days` working days counted from the day after `from_day` (default: the start's day),
+    the yellow warning at `warn_percent` of the time from `start`. `basis` is {} for a final deadline, else what the
+    provisional one was counted from (kept under "due" in `Appeal.deadline_basis` for the recomputation)."""
+    first = from_day or _local(start)
+    found = _count(first, days)
+    due = end_of_day(found.day)
     warn = start + (due - start) * warn_percent / 100
-    return due, warn
+    if not found.provisional:
+        return due, warn, {}
+    return due, warn, {"from": first.isoformat(), "days": days, "warn_from": start.isoformat(), "told": str(found.day)}
+
+
+def _signoff(appeal: Appeal, moment: datetime, days: int) -> datetime:
+    """The sign-off deadline from `moment`, provisional like `_deadline` (its basis kept under "signoff")."""
+    first = _local(moment)
+    found = _count(first, days)
+    _mark(appeal, "signoff", {"from": first.isoformat(), "days": days} if found.provisional else {})
+    return end_of_day(found.day)
+
+
+def _mark(appeal: Appeal, key: str, basis: dict[str, Any]) -> None:
+    """Keep (or clear, when `basis` is empty) the provisional basis of the appeal's "due" or "signoff" deadline."""
+    held = {k: v for k, v in (appeal.deadline_basis or {}).items() if k != key}
+    if basis:
+        held[key] = basis
+    appeal.deadline_basis = held or None
+    appeal.deadline_provisional = bool(held)
+
+
+def due_text(day: date, provisional: bool) -> str:
+    """A deadline as told to people: the date, marked when provisional."""
+    return day.isoformat() + (_("（暂定，待工作日历确认）") if provisional else "")
 
 
 def _acts_for(actor: Any, unit: Unit | None) -> bool:
@@ -652,7 +690,7 @@ def _submit_write(
     moment: datetime,
 ) -> Appeal:
     rules = rules_in_force(_local(moment))
-    due_at, warn_at = _deadline(moment, rules.days_for(appeal_type), rules.warn_percent)
+    due_at, warn_at, basis = _deadline(moment, rules.days_for(appeal_type), rules.warn_percent)
     code = "".join(secrets.choice(PICKUP_ALPHABET) for _ in range(PICKUP_LENGTH))
     first_line = text.splitlines()[0] if text else ""
     appeal = Appeal.objects.create(
@@ -680,6 +718,8 @@ def _submit_write(
         accepted_at=moment,
         warn_at=warn_at,
         due_at=due_at,
+        deadline_provisional=bool(basis),
+        deadline_basis={"due": basis} if basis else None,
     )
     appeal.number = f"DY{_local(moment).year}{appeal.pk:08d}"
     appeal.pickup_hash = pickup_digest(appeal.number, code)
@@ -707,7 +747,7 @@ def _submit_write(
     notify.resident(
         appeal=appeal,
         message=_("您的诉求已受理，编号 %(n)s，提取码 %(c)s，办理时限 %(d)s。")
-        % {"n": appeal.number, "c": code, "d": _local(due_at).isoformat()},
+        % {"n": appeal.number, "c": code, "d": due_text(_local(due_at), bool(basis))},
     )
     # The timeline step and its ledger event last: the ledger append serialises writers (an advisory lock held to
     # commit), so taking it after the other writes keeps concurrent intakes waiting for the shortest time.
@@ -717,7 +757,7 @@ def _submit_write(
         kind=AppealEvent.Kind.ACCEPTED,
         before="",
         at=moment,
-        data={"channel": channel, "due": _local(due_at).isoformat(), "rules": str(rules)},
+        data={"channel": channel, "due": _local(due_at).isoformat(), "rules": str(rules), "provisional": bool(basis)},
     )
     appeal.pickup_code = code  # type: ignore[attr-defined]
     appeal.replayed = False  # type: ignore[attr-defined]
@@ -817,7 +857,7 @@ def appeal_dispatch(
         current.matter_code = code
         current.status = Status.DISPATCHED
         current.dispatched_at = moment
-        current.signoff_due_at = end_of_day(WorkingCalendar().add_working_days(_local(moment), rules.signoff_days))
+        current.signoff_due_at = _signoff(current, moment, rules.signoff_days)
         current.signed_at = None
         current.signed_on_time = None
         current.save()
@@ -1066,9 +1106,10 @@ def appeal_dispute_decide(
             a.handling_unit = None
             a.dispatched_at = None
             a.signoff_due_at = None
+            _mark(a, "signoff", {})
         else:
             a.status = Status.DISPATCHED
-            a.signoff_due_at = end_of_day(WorkingCalendar().add_working_days(_local(moment), a.rule_set.signoff_days))
+            a.signoff_due_at = _signoff(a, moment, a.rule_set.signoff_days)
 
     return _transition(
         actor=actor,
@@ -1134,8 +1175,10 @@ def appeal_extension_decide(
         if not approve:
             return
         moment: datetime = a._moment  # type: ignore[attr-defined]
-        a.due_at = end_of_day(WorkingCalendar().add_working_days(_local(a.due_at), days))
-        a.warn_at = moment + (a.due_at - moment) * a.rule_set.warn_percent / 100
+        held = (a.deadline_basis or {}).get("due")  # a provisional deadline extends from what it was counted from
+        first, total = (_local(a.due_at), days) if not held else (date.fromisoformat(held["from"]), held["days"] + days)
+        a.due_at, a.warn_at, basis = _deadline(moment, total, a.rule_set.warn_percent, from_day=first)
+        _mark(a, "due", basis)
         if a.due_at > moment:
             a.overdue = False
             a.urge_level = 0
@@ -1143,7 +1186,7 @@ def appeal_extension_decide(
         notify.resident(
             appeal=a,
             message=_("您的诉求 %(n)s 经批准延期，新的办理时限为 %(d)s。")
-            % {"n": a.number, "d": _local(a.due_at).isoformat()},
+            % {"n": a.number, "d": due_text(_local(a.due_at), bool(basis))},
         )
 
     return _transition(
@@ -1256,7 +1299,8 @@ def appeal_visit(
 def _restart(a: Appeal) -> None:
     """Back to the unit with a fresh deadline (重办, reopen); without a unit back to the dispatcher's desk."""
     moment: datetime = a._moment  # type: ignore[attr-defined]
-    a.due_at, a.warn_at = _deadline(moment, a.rule_set.days_for(a.appeal_type), a.rule_set.warn_percent)
+    a.due_at, a.warn_at, basis = _deadline(moment, a.rule_set.days_for(a.appeal_type), a.rule_set.warn_percent)
+    _mark(a, "due", basis)
     a.status = Status.HANDLING if a.handling_unit_id else Status.RECEIVED
     a.replied_at = None
     a.replied_on_time = None
@@ -1503,6 +1547,112 @@ def appeal_urge_system(*, appeal: Appeal | int, now: datetime | None = None) -> 
         now=now,
         public=False,
         data=lambda a: {"level": 1, "auto": True},
+    )
+
+
+# ---- provisional deadlines (暂定期限): recomputed when the working calendar changes ------------------------------
+
+
+def deadlines_recompute(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Recompute every provisional deadline under the working calendar as it stands now: run after the administrator
+    confirms a year or changes an override (workdays.signals.calendar_changed, in the background) and periodically
+    for safety. Idempotent: an appeal whose deadlines come out the same stays untouched. Each appeal is its own
+    transaction; a changed one gets a 期限重新计算 step (ledgered) and, when its handling deadline became final on
+    another date than the resident was told, a notice."""
+    moment = _now(now)
+    counts = {"checked": 0, "changed": 0, "final": 0, "told": 0}
+    calendar = WorkingCalendar()  # one instance: each year is read once for the whole run
+    last = 0
+    while True:
+        pks = list(
+            Appeal.objects.filter(deadline_provisional=True, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not pks:
+            return counts
+        for pk in pks:
+            last = pk
+            counts["checked"] += 1
+            outcome = _recompute_one(pk, calendar, moment)
+            for key in outcome:
+                counts[key] += 1
+
+
+@transaction.atomic
+def _recompute_one(pk: int, calendar: WorkingCalendar, moment: datetime) -> set[str]:
+    a = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("rule_set", "handling_unit")
+        .filter(pk=pk, deadline_provisional=True)
+        .first()
+    )
+    if a is None:
+        return set()
+    snap = _snap(a)
+    old_due, old_signoff, old_basis = a.due_at, a.signoff_due_at, dict(a.deadline_basis or {})
+    told = ""
+    if held := old_basis.get("due"):
+        found = _count(date.fromisoformat(held["from"]), int(held["days"]), calendar)
+        start = datetime.fromisoformat(held["warn_from"])
+        a.due_at = end_of_day(found.day)
+        a.warn_at = start + (a.due_at - start) * a.rule_set.warn_percent / 100
+        told = str(held.get("told", ""))
+        _mark(a, "due", {**held, "told": told} if found.provisional else {})
+        if a.replied_at is not None:
+            a.replied_on_time = a.replied_at <= a.due_at
+        if a.is_open and a.overdue and a.due_at > moment:
+            a.overdue = False  # red only came from the guessed date
+            a.urge_level = min(a.urge_level, 1)
+    if held := old_basis.get("signoff"):
+        found = _count(date.fromisoformat(held["from"]), int(held["days"]), calendar)
+        a.signoff_due_at = end_of_day(found.day)
+        _mark(a, "signoff", held if found.provisional else {})
+        if a.signed_at is not None:
+            a.signed_on_time = a.signed_at <= a.signoff_due_at
+    due_moved, signoff_moved = a.due_at != old_due, a.signoff_due_at != old_signoff
+    if not due_moved and not signoff_moved and (a.deadline_basis or {}) == old_basis:
+        return set()
+    a.save()
+    new_day = _local(a.due_at).isoformat()
+    outcome = {"changed"}
+    if a.deadline_provisional:
+        note = _("工作日历有变化，暂定期限重新计算为 %(d)s。") % {"d": due_text(_local(a.due_at), True)}
+    else:
+        outcome.add("final")
+        note = _("工作日历已确认，办理时限按工作日历计算为 %(d)s。") % {"d": new_day}
+    _step(
+        actor=SYSTEM,
+        appeal=a,
+        kind=AppealEvent.Kind.DEADLINE_RECOMPUTED,
+        before=str(a.status),
+        note=note,
+        public=due_moved or not a.deadline_provisional,
+        at=moment,
+        data={
+            "due": new_day,
+            "due_before": _local(old_due).isoformat(),
+            "signoff": _local(a.signoff_due_at).isoformat() if a.signoff_due_at else None,
+            "provisional": a.deadline_provisional,
+        },
+    )
+    _move(snap, a)
+    if told and not a.due_provisional and new_day != told and a.status in OPEN_STATUSES:
+        notify.resident(
+            appeal=a,
+            message=_("您的诉求 %(n)s 的办理时限已按工作日历确定为 %(d)s（原暂定 %(t)s）。")
+            % {"n": a.number, "d": new_day, "t": told},
+        )
+        outcome.add("told")
+    return outcome
+
+
+def provisional_waiting(year: int) -> int:
+    """Appeals holding a provisional deadline that falls in `year` (the administrator's reminder)."""
+    return (
+        Appeal.objects.filter(deadline_provisional=True)
+        .filter(Q(due_at__year=year) | Q(signoff_due_at__year=year))
+        .count()
     )
 
 

@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from . import notify
-from .services import photo_orphans_sweep, sweep
+from .services import deadlines_recompute, photo_orphans_sweep, sweep
 
 
 @task()
@@ -23,3 +23,10 @@ def appeals_sweep() -> None:
 def appeals_photo_orphans() -> None:
     """Photo files of intakes that rolled back (see `services.photo_orphans_sweep`)."""
     photo_orphans_sweep()
+
+
+@task()
+def appeals_recompute_deadlines() -> None:
+    """Provisional deadlines (暂定期限) under the working calendar as it now stands: after a calendar change, and
+    periodically in case a run was lost (or the bundled calendar data was upgraded)."""
+    deadlines_recompute()

@@ -20,6 +20,8 @@ class AutonomyConfig(AppConfig):
         from .permissions import policy
         from .tasks import autonomy_daily
 
+        self._connect_calendar()
+
         def work_items(viewer: object) -> list[WorkItem]:
             from . import selectors
 
@@ -107,3 +109,22 @@ class AutonomyConfig(AppConfig):
                 api_router="",
             )
         )
+
+    @staticmethod
+    def _connect_calendar() -> None:
+        """A resident's objection and the supervision committee's inquiry may hold a provisional deadline (暂定期限):
+        recomputed on every calendar change (workdays.signals, in the change's transaction) and counted for the
+        administrator's reminder."""
+        from gongzhi.workdays.signals import calendar_changed, provisional_waiting
+
+        from . import services
+
+        def recompute(*, actor: object = None, **_kwargs: object) -> None:
+            services.objection_deadlines_recompute(actor=actor)
+            services.inquiry_deadlines_recompute(actor=actor)
+
+        def waiting(*, year: int, **_kwargs: object) -> int:
+            return services.provisional_waiting(year)
+
+        calendar_changed.connect(recompute, weak=False, dispatch_uid="autonomy.recompute")
+        provisional_waiting.connect(waiting, weak=False, dispatch_uid="autonomy.waiting")

@@ -20,6 +20,7 @@ RULE_ADDED = "autonomy.points_rule_added"
 POINTS_POSTED = "autonomy.points_posted"
 OBJECTION_FILED = "autonomy.points_objection_filed"
 OBJECTION_DECIDED = "autonomy.points_objection_decided"
+OBJECTION_DUE_RECOMPUTED = "autonomy.points_objection_due_recomputed"
 CATALOGUE_SAVED = "autonomy.redemption_item_saved"
 RELATIVE_DECLARED = "autonomy.relative_declared"
 ELECTION_RECORDED = "autonomy.supervision_election_recorded"
@@ -31,6 +32,7 @@ FINDING_RECORDED = "autonomy.finding_recorded"
 INQUIRY_ASKED = "autonomy.inquiry_asked"
 INQUIRY_ANSWERED = "autonomy.inquiry_answered"
 INQUIRY_OVERDUE = "autonomy.inquiry_overdue"
+INQUIRY_DUE_RECOMPUTED = "autonomy.inquiry_due_recomputed"
 ACTIVITY_CREATED = "autonomy.activity_created"
 SELECTION_CHANGED = "autonomy.family_selection_changed"
 NOMINATION_CHANGED = "autonomy.family_nomination_changed"
@@ -51,6 +53,7 @@ EVENT_TYPES = (
     POINTS_POSTED,
     OBJECTION_FILED,
     OBJECTION_DECIDED,
+    OBJECTION_DUE_RECOMPUTED,
     CATALOGUE_SAVED,
     RELATIVE_DECLARED,
     ELECTION_RECORDED,
@@ -62,6 +65,7 @@ EVENT_TYPES = (
     INQUIRY_ASKED,
     INQUIRY_ANSWERED,
     INQUIRY_OVERDUE,
+    INQUIRY_DUE_RECOMPUTED,
     ACTIVITY_CREATED,
     SELECTION_CHANGED,
     NOMINATION_CHANGED,

@@ -312,6 +312,9 @@ class PointsObjection(models.Model):
     reason = models.TextField(_("异议理由"), max_length=2000)
     filed_on = models.DateField(_("提出日期"))
     due_on = models.DateField(_("复核期限"))
+    # 暂定期限: due_on, counted from filed_on, runs into a year the working calendar does not know yet (Monday–Friday
+    # assumed); recomputed when the year is confirmed (services.objection_deadlines_recompute)
+    due_provisional = models.BooleanField(_("暂定期限"), default=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     reviewer = models.ForeignKey(
         USER, verbose_name=_("复核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -631,6 +634,10 @@ class Inquiry(models.Model):
     asked_by = models.ForeignKey(USER, verbose_name=_("询问人"), on_delete=models.PROTECT, related_name="+")
     asked_on = models.DateField(_("询问日期"))
     due_on = models.DateField(_("答复期限"))
+    # 暂定期限: due_on (`due_working_days` after asked_on) runs into a year the working calendar does not know yet
+    # (Monday–Friday assumed); recomputed when the year is confirmed (services.inquiry_deadlines_recompute)
+    due_provisional = models.BooleanField(_("暂定期限"), default=False)
+    due_working_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     overdue = models.BooleanField(_("逾期"), default=False)
     answer = models.TextField(_("答复"), max_length=4000, blank=True)

@@ -762,16 +762,53 @@ def objection_file(
     if deduction.objections.filter(status=PointsObjection.Status.OPEN).exists():
         raise Conflict(_("该扣分已有待复核的异议。"), code="objection_open")
     day = _today(today)
+    # A resident is never refused for a gap in the working calendar: a provisional deadline (暂定期限) instead.
+    found = WorkingCalendar().deadline(day, OBJECTION_REVIEW_WORKING_DAYS, provisional_ok=True)
     objection = PointsObjection.objects.create(
         deduction=deduction,
         scope_path=deduction.scope_path,
         filed_by=actor,
         reason=_text(reason, "reason", _("异议理由"), 2000),
         filed_on=day,
-        due_on=WorkingCalendar().add_working_days(day, OBJECTION_REVIEW_WORKING_DAYS),
+        due_on=found.day,
+        due_provisional=found.provisional,
     )
-    events.record(events.OBJECTION_FILED, actor=actor, target=objection, after={"due_on": str(objection.due_on)})
+    events.record(
+        events.OBJECTION_FILED,
+        actor=actor,
+        target=objection,
+        after={"due_on": str(objection.due_on), "provisional": found.provisional},
+    )
     return objection
+
+
+def objection_deadlines_recompute(*, actor: Any = SYSTEM) -> int:
+    """Provisional review deadlines under the working calendar as it now stands (run on every calendar change, in its
+    transaction, and daily); returns how many changed. Unchanged ones are left alone."""
+    calendar, changed = WorkingCalendar(), 0
+    with transaction.atomic():
+        for item in PointsObjection.objects.select_for_update().filter(due_provisional=True).order_by("pk"):
+            found = calendar.deadline(item.filed_on, OBJECTION_REVIEW_WORKING_DAYS, provisional_ok=True)
+            if found.day == item.due_on and found.provisional:
+                continue
+            before = {"due_on": str(item.due_on)}
+            item.due_on, item.due_provisional = found.day, found.provisional
+            item.save(update_fields=["due_on", "due_provisional"])
+            events.record(
+                events.OBJECTION_DUE_RECOMPUTED,
+                actor=actor,
+                target=item,
+                before=before,
+                after={"due_on": str(found.day), "provisional": found.provisional},
+            )
+            changed += 1
+    return changed
+
+
+def provisional_waiting(year: int) -> int:
+    """Objections and inquiries whose provisional deadline falls in `year` (the administrator's reminder)."""
+    objections = PointsObjection.objects.filter(due_provisional=True, due_on__year=year).count()
+    return objections + Inquiry.objects.filter(due_provisional=True, due_on__year=year).count()
 
 
 @transaction.atomic
@@ -1292,6 +1329,8 @@ def inquiry_ask(
     if not 1 <= working_days <= 30:
         raise ServiceError(_("答复期限应为 1 到 30 个工作日。"), fields={"working_days": _("1–30")})
     day = _today(today)
+    # Supervision is never held up by a gap in the working calendar: a provisional deadline (暂定期限) instead.
+    found = WorkingCalendar().deadline(day, working_days, provisional_ok=True)
     inquiry = Inquiry.objects.create(
         community=community,
         scope_path=community.path,
@@ -1299,10 +1338,44 @@ def inquiry_ask(
         question=_text(question, "question", _("询问内容"), 4000),
         asked_by=actor,
         asked_on=day,
-        due_on=WorkingCalendar().add_working_days(day, working_days),
+        due_on=found.day,
+        due_provisional=found.provisional,
+        due_working_days=working_days if found.provisional else None,
     )
-    events.record(events.INQUIRY_ASKED, actor=actor, target=inquiry, after={"due_on": str(inquiry.due_on)})
+    events.record(
+        events.INQUIRY_ASKED,
+        actor=actor,
+        target=inquiry,
+        after={"due_on": str(inquiry.due_on), "provisional": found.provisional},
+    )
     return inquiry
+
+
+def inquiry_deadlines_recompute(*, actor: Any = SYSTEM, today: date | None = None) -> int:
+    """Provisional reply deadlines under the working calendar as it now stands (on every calendar change, in its
+    transaction, and daily); the overdue flag follows the recomputed date. Returns how many changed."""
+    calendar, changed, day = WorkingCalendar(), 0, _today(today)
+    with transaction.atomic():
+        for item in Inquiry.objects.select_for_update().filter(due_provisional=True).order_by("pk"):
+            found = calendar.deadline(item.asked_on, int(item.due_working_days or 0), provisional_ok=True)
+            if found.day == item.due_on and found.provisional:
+                continue
+            before = {"due_on": str(item.due_on), "overdue": item.overdue}
+            item.due_on, item.due_provisional = found.day, found.provisional
+            if item.answered_on is not None:
+                item.overdue = item.answered_on > item.due_on
+            elif item.overdue and item.due_on >= day:
+                item.overdue = False
+            item.save(update_fields=["due_on", "due_provisional", "overdue"])
+            events.record(
+                events.INQUIRY_DUE_RECOMPUTED,
+                actor=actor,
+                target=item,
+                before=before,
+                after={"due_on": str(found.day), "provisional": found.provisional, "overdue": item.overdue},
+            )
+            changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -1328,7 +1401,9 @@ def inquiries_mark_overdue(*, today: date | None = None) -> int:
     """Periodic: open inquiries past their deadline are flagged overdue (idempotent)."""
     day = _today(today)
     count = 0
-    for inquiry in Inquiry.objects.filter(status=Inquiry.Status.OPEN, overdue=False, due_on__lt=day).iterator():
+    # A provisional date (暂定期限) may fall before the real one: flagged only once the calendar makes it final.
+    pending = Inquiry.objects.filter(status=Inquiry.Status.OPEN, overdue=False, due_provisional=False, due_on__lt=day)
+    for inquiry in pending.iterator():
         with transaction.atomic():
             updated = Inquiry.objects.filter(pk=inquiry.pk, overdue=False).update(overdue=True)
             if updated:

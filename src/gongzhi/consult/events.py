@@ -27,6 +27,7 @@ ALERT_RAISED = "consult.street_alert_raised"
 ALERT_HANDLED = "consult.street_alert_handled"
 QUESTION_ASKED = "consult.legal_question_asked"
 QUESTION_ANSWERED = "consult.legal_question_answered"
+QUESTION_DUE_RECOMPUTED = "consult.legal_question_due_recomputed"
 
 EVENT_TYPES = (
     GATHERING_CREATED,
@@ -49,6 +50,7 @@ EVENT_TYPES = (
     ALERT_RAISED,
     ALERT_HANDLED,
     QUESTION_ASKED,
+    QUESTION_DUE_RECOMPUTED,
     QUESTION_ANSWERED,
 )
 

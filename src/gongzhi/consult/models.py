@@ -720,6 +720,10 @@ class LegalQuestion(models.Model):
     question = models.TextField(_("问题"), max_length=4000)
     asked_at = models.DateTimeField(_("提问时间"), auto_now_add=True)
     due_on = models.DateField(_("答复期限"))
+    # 暂定期限: due_on runs into a year the working calendar does not know yet (Monday–Friday assumed); `due_from` is
+    # the day it was counted from, to recompute it when the year is confirmed (services.question_deadlines_recompute)
+    due_provisional = models.BooleanField(_("暂定期限"), default=False)
+    due_from = models.DateField(null=True, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     answer = models.TextField(_("答复"), max_length=8000, blank=True)
     answered_by = models.ForeignKey(

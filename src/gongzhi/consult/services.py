@@ -46,7 +46,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core.actors import is_system
+from gongzhi.core.actors import SYSTEM, is_system
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from gongzhi.core.scope import within
 from gongzhi.ledger.models import Disclosure
@@ -1394,7 +1394,9 @@ def question_ask(*, actor: Any, category: str, question: str, today: date | None
     question = _text(question, "question", _("问题"), max_length=4000, errors=errors)
     _raise(errors)
     asked_on = today or timezone.localdate()
-    due = WorkingCalendar().add_working_days(asked_on, QUESTION_REPLY_WORKING_DAYS)
+    # A resident is never refused for a gap in the working calendar: a provisional deadline (暂定期限) instead.
+    found = WorkingCalendar().deadline(asked_on, QUESTION_REPLY_WORKING_DAYS, provisional_ok=True)
+    due = found.day
     item = LegalQuestion.objects.create(
         community=community,
         scope_path=community.path,
@@ -1402,15 +1404,47 @@ def question_ask(*, actor: Any, category: str, question: str, today: date | None
         category=category,
         question=question,
         due_on=due,
+        due_provisional=found.provisional,
+        due_from=asked_on if found.provisional else None,
     )
     events.record(
         events.QUESTION_ASKED,
         actor=actor,
         target=item,
         scope_path=item.scope_path,
-        after={"category": category, "due_on": str(due)},
+        after={"category": category, "due_on": str(due), "provisional": found.provisional},
     )
     return item
+
+
+def question_deadlines_recompute(*, actor: Any = SYSTEM) -> int:
+    """Provisional answer deadlines under the working calendar as it now stands (run on every calendar change,
+    in its transaction, and hourly); returns how many changed. Unchanged ones are left alone."""
+    calendar, changed = WorkingCalendar(), 0
+    with transaction.atomic():
+        for item in LegalQuestion.objects.select_for_update().filter(due_provisional=True).order_by("pk"):
+            found = calendar.deadline(
+                item.due_from or item.asked_at.date(), QUESTION_REPLY_WORKING_DAYS, provisional_ok=True
+            )
+            if found.day == item.due_on and found.provisional:
+                continue
+            before = {"due_on": str(item.due_on)}
+            item.due_on, item.due_provisional = found.day, found.provisional
+            item.save(update_fields=["due_on", "due_provisional"])
+            events.record(
+                events.QUESTION_DUE_RECOMPUTED,
+                actor=actor,
+                target=item,
+                scope_path=item.scope_path,
+                before=before,
+                after={"due_on": str(found.day), "provisional": found.provisional},
+            )
+            changed += 1
+    return changed
+
+
+def question_provisional_waiting(year: int) -> int:
+    return LegalQuestion.objects.filter(due_provisional=True, due_on__year=year).count()
 
 
 @transaction.atomic

@@ -5,7 +5,9 @@ from django_tasks import task
 
 @task()
 def consult_hourly() -> None:
-    """Close votes whose time has passed."""
-    from .services import close_due_votes
+    """Close votes whose time has passed; recompute provisional answer deadlines (in case a calendar change was
+    missed, e.g. the bundled calendar data was upgraded)."""
+    from .services import close_due_votes, question_deadlines_recompute
 
     close_due_votes()
+    question_deadlines_recompute()

@@ -70,6 +70,7 @@ def _public() -> QuerySet[Appeal]:
             "replied_at",
             "closed_at",
             "due_at",
+            "deadline_basis",
             "scope_path",
         )
     )

@@ -115,6 +115,7 @@ class Submitted:
     service_request_id: str
     pickup_code: str
     replayed: bool
+    due_provisional: bool = False  # the deadline is a 暂定期限 (the working calendar of its year is not confirmed)
 
 
 def request_submit(
@@ -177,4 +178,5 @@ def request_submit(
         service_request_id=appeal.number,
         pickup_code=str(getattr(appeal, "pickup_code", "")),
         replayed=bool(getattr(appeal, "replayed", False)),
+        due_provisional=appeal.due_provisional,
     )

@@ -91,6 +91,11 @@ def _service(category: Category) -> dict[str, Any]:
     }
 
 
+def _provisional_notice() -> str:
+    """expected_datetime is a 暂定期限: the working calendar of its year is not confirmed yet."""
+    return _("办理时限为暂定（待工作日历确认）：该年度法定节假日安排尚未确认，暂按周一至周五计算，确认后重新计算。")
+
+
 def _request(appeal: Appeal) -> dict[str, Any]:
     closed = selectors.is_closed(appeal)
     return {
@@ -101,7 +106,7 @@ def _request(appeal: Appeal) -> dict[str, Any]:
         "service_code": appeal.category.code,
         "description": "",  # never published: see selectors' module doc
         "agency_responsible": appeal.handling_unit.name if appeal.handling_unit else "",
-        "service_notice": "",
+        "service_notice": _provisional_notice() if appeal.due_provisional else "",
         "requested_datetime": _w3c(appeal.accepted_at),
         "updated_datetime": _w3c(selectors.updated_at(appeal)),
         "expected_datetime": _w3c(appeal.due_at),
@@ -233,7 +238,8 @@ def _post(request: HttpRequest, fmt: str) -> HttpResponse:
     body = [
         {
             "service_request_id": submitted.service_request_id,
-            "service_notice": _("已受理。请凭诉求编号和提取码在 /appeals/track/ 查询办理进度。"),
+            "service_notice": _("已受理。请凭诉求编号和提取码在 /appeals/track/ 查询办理进度。")
+            + (_provisional_notice() if submitted.due_provisional else ""),
             "account_id": None,
             "pickup_code": submitted.pickup_code,
         }

@@ -15,22 +15,13 @@ class WorkdaysConfig(AppConfig):
         from .services import EVENT_TYPES
 
         def calendar_tasks(viewer: object) -> list[WorkItem]:
-            """From November on, the next year's holidays must be entered before deadlines run into it."""
             from django.utils import timezone
-            from django.utils.translation import gettext as _
 
-            from .calendar import year_status
+            from .reminders import calendar_reminders
 
-            today = timezone.localdate()
-            if not policy.allows(viewer, "manage") or today.month < 11 or year_status(today.year + 1) != "missing":
+            if not policy.allows(viewer, "manage"):
                 return []
-            return [
-                WorkItem(
-                    title=_("%(y)s 年法定节假日安排尚未录入工作日历") % {"y": today.year + 1},
-                    url=f"/workdays/?year={today.year + 1}",
-                    due=_("12 月底前"),
-                )
-            ]
+            return calendar_reminders(timezone.localdate())
 
         register(
             Manifest(

@@ -1,10 +1,19 @@
 """Working days under China's official calendar, 调休 included: the one way deadlines are counted.
 
 Sources, in order: the administrator's overrides (DayOverride), then the bundled `chinesecalendar` data. A year the
-bundled data does not cover and the administrator has not confirmed raises `CalendarMissing` — a deadline is never
-computed silently from weekends alone (e.g. 12345 rules: 国办发〔2020〕53号, Sichuan 3/7/15 working days).
+bundled data does not cover and the administrator has not confirmed is *missing*; for it there are two answers, and
+each caller chooses one (never silently from weekends alone; e.g. 12345 rules: 国办发〔2020〕53号, Sichuan 3/7/15
+working days):
+
+- strict — `add_working_days` raises `CalendarMissing` (409): for a period the platform grants or must respect (a
+  publicity or notice period, a lead time) a guessed end could be too short, so the action waits for the calendar;
+- provisional — `deadline(start, days, provisional_ok=True)` counts the missing year's days as Monday–Friday (the
+  overrides already entered still apply) and returns a `Deadline` flagged `provisional` (暂定期限): for work the
+  platform must accept whatever the calendar (a resident's appeal). The caller stores the flag, shows it, and
+  recomputes when `signals.calendar_changed` fires (see docs/operations.md).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -22,6 +31,20 @@ class CalendarMissing(ServiceError):
 
     status = 409
     default_code = "calendar_missing"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The end of a working-day period; `provisional` when a day in `missing_years` was counted as Monday–Friday."""
+
+    day: date
+    provisional: bool = False
+    missing_years: tuple[int, ...] = ()
+
+
+def _missing_message(year: int) -> str:
+    message = _("%(year)s 年的法定节假日安排尚未录入工作日历，无法计算工作日期限。请系统管理员录入并确认。")
+    return message % {"year": year}
 
 
 def _bundled_years() -> range:
@@ -47,32 +70,49 @@ class WorkingCalendar:
             self._confirmed.add(year)
         self._loaded.add(year)
 
-    def is_working_day(self, day: date) -> bool:
+    def is_known(self, day: date) -> bool:
+        """Is the day's year bundled or confirmed (an override alone does not make a year known)?"""
+        self._load(day.year)
+        return day.year in self._bundled or day.year in self._confirmed
+
+    def _working(self, day: date, provisional_ok: bool) -> tuple[bool, bool]:
+        """(is a working day, was guessed): a missing year's day is Monday–Friday when `provisional_ok`."""
         self._load(day.year)
         if day in self._overrides:
-            return self._overrides[day]
+            return self._overrides[day], not self.is_known(day)
         if day.year in self._bundled:
-            return bool(chinese_calendar.is_workday(day))
+            return bool(chinese_calendar.is_workday(day)), False
         if day.year in self._confirmed:
-            return day.weekday() < 5
-        message = _("%(year)s 年的法定节假日安排尚未录入工作日历，无法计算工作日期限。请系统管理员录入并确认。")
-        raise CalendarMissing(
-            message % {"year": day.year},
-            fields={"calendar": str(day.year)},
-        )
+            return day.weekday() < 5, False
+        if provisional_ok:
+            return day.weekday() < 5, True
+        raise CalendarMissing(_missing_message(day.year), fields={"calendar": str(day.year)})
 
-    def add_working_days(self, start: date, days: int) -> date:
-        """The date `days` working days after `start`, counted from the next day (计算期限从次日起算)."""
+    def is_working_day(self, day: date) -> bool:
+        return self._working(day, False)[0]
+
+    def deadline(self, start: date, days: int, *, provisional_ok: bool = False) -> Deadline:
+        """The date `days` working days after `start`, counted from the next day (计算期限从次日起算); with
+        `provisional_ok` a missing year gives a provisional answer instead of `CalendarMissing`."""
         if days < 0:
             raise ValueError("days must not be negative")
-        current, counted = start, 0
+        current, counted, missing = start, 0, set()
         while counted < days:
             current += timedelta(days=1)
             if (current - start).days > MAX_SPAN_DAYS:
                 raise ValueError("working-day span too long")
-            if self.is_working_day(current):
+            working, guessed = self._working(current, provisional_ok)
+            if guessed:
+                if not provisional_ok:  # an override alone does not make its year known
+                    raise CalendarMissing(_missing_message(current.year), fields={"calendar": str(current.year)})
+                missing.add(current.year)
+            if working:
                 counted += 1
-        return current
+        return Deadline(current, bool(missing), tuple(sorted(missing)))
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The date `days` working days after `start` (strict: `CalendarMissing` for a missing year)."""
+        return self.deadline(start, days).day
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
@@ -96,6 +136,12 @@ def add_working_days(start: date, days: int) -> date:
 
 def working_days_between(start: date, end: date) -> int:
     return WorkingCalendar().working_days_between(start, end)
+
+
+def missing_years(today: date) -> list[int]:
+    """The years an administrator must enter now: this year if missing, and from November the next year too."""
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    return [y for y in years if year_status(y) == "missing"]
 
 
 def year_status(year: int) -> str:

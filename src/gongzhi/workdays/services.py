@@ -1,4 +1,5 @@
-"""Writes to the working calendar; every change is audited because it moves every deadline."""
+"""Writes to the working calendar; every change is audited because it moves every deadline, and announced
+(`signals.calendar_changed`) so the domains holding provisional deadlines recompute them."""
 
 from datetime import date
 from typing import Any
@@ -13,11 +14,16 @@ from gongzhi.ledger.services import record_event
 from .calendar import year_status
 from .models import ConfirmedYear, DayOverride
 from .permissions import policy
+from .signals import calendar_changed
 
 OVERRIDE_SET = "workdays.override_set"
 OVERRIDE_REMOVED = "workdays.override_removed"
 YEAR_CONFIRMED = "workdays.year_confirmed"
 EVENT_TYPES = (OVERRIDE_SET, OVERRIDE_REMOVED, YEAR_CONFIRMED)
+
+
+def _changed(actor: Any, year: int) -> None:
+    calendar_changed.send(sender=ConfirmedYear, actor=actor, years=(year,))
 
 
 def _require(actor: Any) -> None:
@@ -51,6 +57,7 @@ def override_set(*, actor: Any, day: date, kind: str, name: str, basis: str = ""
         before=before,
         after={"day": day.isoformat(), "kind": kind, "name": name, "basis": override.basis},
     )
+    _changed(actor, day.year)
     return override
 
 
@@ -63,7 +70,9 @@ def override_remove(*, actor: Any, override: DayOverride) -> None:
         target=override,
         before={"day": override.day.isoformat(), "kind": override.kind, "name": override.name},
     )
+    year = override.day.year
     override.delete()
+    _changed(actor, year)
 
 
 @transaction.atomic
@@ -80,4 +89,5 @@ def year_confirm(*, actor: Any, year: int, basis: str) -> ConfirmedYear:
         year=year, basis=basis.strip()[:120], confirmed_by=None if is_system(actor) else actor
     )
     record_event(actor=actor, action=YEAR_CONFIRMED, target=confirmed, after={"year": year, "basis": confirmed.basis})
+    _changed(actor, year)
     return confirmed

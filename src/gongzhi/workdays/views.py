@@ -18,6 +18,7 @@ from .calendar import CalendarMissing, WorkingCalendar, year_status
 from .forms import ConfirmForm, OverrideForm
 from .models import DayOverride
 from .permissions import policy
+from .signals import waiting_on
 
 
 def _year(request: HttpRequest) -> int:
@@ -62,6 +63,7 @@ def year_view(request: HttpRequest) -> HttpResponse:
     context = {
         "year": year,
         "status": status,
+        "waiting": waiting_on(year) if status == "missing" else 0,
         "days": days,
         "overrides": DayOverride.objects.filter(day__year=year).select_related("recorded_by"),
         "form": form,

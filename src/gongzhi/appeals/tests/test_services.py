@@ -15,7 +15,6 @@ from gongzhi.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from gongzhi.ledger.models import AuditEvent
 from gongzhi.people.models import Unit
 from gongzhi.territory.models import Division
-from gongzhi.workdays.calendar import CalendarMissing
 
 from .conftest import MONDAY, World, at, submit
 
@@ -67,13 +66,6 @@ def test_deadlines_count_working_days_across_a_tiaoxiu_weekend(world: World) -> 
     # The yellow warning sits at 80 % of the time between acceptance and the deadline.
     span = (appeal.due_at - appeal.accepted_at).total_seconds()
     assert abs((appeal.warn_at - appeal.accepted_at).total_seconds() - 0.8 * span) < 1
-
-
-def test_a_year_without_calendar_data_is_refused_not_guessed(world: World) -> None:
-    with pytest.raises(CalendarMissing) as caught:
-        submit(world, now=at(2026, 12, 28))
-    assert caught.value.status == 409
-    assert not Appeal.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -613,3 +613,60 @@ def test_family_selection_with_publicity_objection_and_result(world: World) -> N
     assert FamilyNomination.objects.get(pk=li.pk).status == FamilyNomination.Status.WITHDRAWN
     body = Disclosure.objects.get(pk=done.disclosure_id or 0).body
     assert "唐建国家庭" in body and "李华家庭" not in body
+
+
+@pytest.mark.clause("D11")
+def test_an_objection_into_a_missing_year_gets_a_provisional_review_deadline(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongzhi.workdays import calendar
+    from gongzhi.workdays import services as workdays
+
+    monkeypatch.setattr(calendar, "_bundled_years", lambda: range(2004, 2027))  # the bundled data ends with 2026
+    worker, head_user = world.user("worker"), world.user("household_head")
+    deduction = services.points_apply(actor=worker, rule=world.deduction, resident=world.head, note="高空抛物")
+    objection = services.objection_file(
+        actor=head_user, deduction=deduction, reason="当天不在家", today=date(2026, 12, 28)
+    )
+    # 29–31 December, then Monday–Friday assumed: 1, 4–8, 11 January
+    assert objection.due_provisional and objection.due_on == date(2027, 1, 11)
+    workdays.override_set(actor=SYSTEM, day=date(2027, 1, 1), kind="holiday", name="元旦")
+    objection.refresh_from_db()
+    assert objection.due_provisional and objection.due_on == date(2027, 1, 12)  # the override counts already
+    workdays.year_confirm(actor=SYSTEM, year=2027, basis="测试")
+    objection.refresh_from_db()
+    assert not objection.due_provisional and objection.due_on == date(2027, 1, 12)
+    assert AuditEvent.objects.filter(action="autonomy.points_objection_due_recomputed").count() == 2
+
+
+@pytest.mark.clause("R5.3")
+def test_an_inquiry_into_a_missing_year_is_asked_with_a_provisional_deadline(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongzhi.autonomy.models import Inquiry
+    from gongzhi.workdays import calendar
+    from gongzhi.workdays import services as workdays
+    from gongzhi.workdays.signals import waiting_on
+
+    monkeypatch.setattr(calendar, "_bundled_years", lambda: range(2004, 2027))  # the bundled data ends with 2026
+    inquiry = services.inquiry_ask(
+        actor=world.user("supervisor"),
+        community=world.community,
+        question="春节慰问品采购比价记录？",
+        working_days=5,
+        today=date(2026, 12, 28),
+    )
+    # 29–31 December, then Monday–Friday assumed: 1 and 4 January
+    assert inquiry.due_provisional and inquiry.due_on == date(2027, 1, 4)
+    assert waiting_on(2027) == 1
+    assert services.inquiries_mark_overdue(today=date(2027, 1, 5)) == 0  # a guessed date flags nobody
+    answered = services.inquiry_answer(
+        actor=world.user("worker"), inquiry=inquiry, answer="已公开比价记录。", today=date(2027, 1, 5)
+    )
+    assert answered.overdue  # late against the guessed date …
+    workdays.override_set(actor=SYSTEM, day=date(2027, 1, 1), kind="holiday", name="元旦")
+    workdays.year_confirm(actor=SYSTEM, year=2027, basis="测试")
+    final = Inquiry.objects.get(pk=inquiry.pk)
+    assert final.due_on == date(2027, 1, 5) and not final.due_provisional
+    assert not final.overdue  # … but on time under the real calendar
+    assert AuditEvent.objects.filter(action="autonomy.inquiry_due_recomputed", target_id=str(inquiry.pk)).exists()

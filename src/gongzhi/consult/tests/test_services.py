@@ -328,3 +328,27 @@ def test_legal_question_deadline_in_working_days_and_overdue(world: World) -> No
     with pytest.raises(Forbidden, match="尚未关联居民"):
         services.question_ask(actor=world.user("worker"), category="other", question="?")
     assert Resident.objects.filter(account=resident).exists()
+
+
+@pytest.mark.clause("R6.1")
+def test_a_question_into_a_missing_year_gets_a_provisional_deadline_recomputed_on_confirmation(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongzhi.core.actors import SYSTEM
+    from gongzhi.ledger.models import AuditEvent
+    from gongzhi.workdays import calendar
+    from gongzhi.workdays import services as workdays
+    from gongzhi.workdays.signals import waiting_on
+
+    monkeypatch.setattr(calendar, "_bundled_years", lambda: range(2004, 2027))  # the bundled data ends with 2026
+    q = services.question_ask(
+        actor=world.voters[0], category="neighbour", question="楼上漏水怎么办？", today=date(2026, 12, 28)
+    )
+    # 29, 30, 31 December, then Monday–Friday assumed: 1 and 4 January
+    assert q.due_provisional and q.due_on == date(2027, 1, 4)
+    assert waiting_on(2027) >= 1
+    workdays.override_set(actor=SYSTEM, day=date(2027, 1, 1), kind="holiday", name="元旦")
+    workdays.year_confirm(actor=SYSTEM, year=2027, basis="测试")
+    q.refresh_from_db()
+    assert not q.due_provisional and q.due_on == date(2027, 1, 5)
+    assert AuditEvent.objects.filter(action="consult.legal_question_due_recomputed", target_id=str(q.pk)).exists()

@@ -275,3 +275,28 @@ def test_admin_issues_and_revokes_keys(world: World, client_for: Any) -> None:
     assert admin.post("/open311/keys/999999/revoke/").status_code == 404
     for username in ("county_authority", "street_official", "resident"):
         assert client_for(username).get("/open311/keys/").status_code == 403
+
+
+def test_a_provisional_deadline_is_marked_in_the_post_answer_and_the_reads(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filed on 28 December 2026, a 投诉's 15 working days run into 2027, whose calendar is not entered: accepted, and
+    `expected_datetime` is a 暂定期限 that `service_notice` says is provisional."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from gongzhi.workdays import calendar
+
+    monkeypatch.setattr(calendar, "_bundled_years", lambda: range(2004, 2027))  # the bundled data ends with 2026
+    moment = timezone.make_aware(datetime(2026, 12, 28, 10))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    client = Client()
+    posted = post(client, world, **{"attribute[appeal_type]": "complaint"})
+    assert posted.status_code == 201, posted.content
+    [answer] = posted.json()
+    assert "暂定" in answer["service_notice"]
+    [request] = client.get(f"{BASE}/requests/{answer['service_request_id']}.json").json()
+    assert request["expected_datetime"].startswith("2027-01-18") and "暂定" in request["service_notice"]
+    final = post(client, world, **{"attribute[appeal_type]": "consult"})  # 29–31 December: final
+    assert "暂定" not in final.json()[0]["service_notice"]

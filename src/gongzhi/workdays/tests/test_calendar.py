@@ -58,3 +58,38 @@ def test_only_administrators_keep_the_calendar(client_for, user_named) -> None: 
     assert "尚未录入" in missing
     bad = admin.post("/workdays/", {"day": "2026-13-01", "kind": "holiday", "name": "x"})
     assert bad.status_code == 400
+
+
+def test_a_calendar_change_is_announced_and_the_reminder_names_missing_years(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gongzhi.workdays import calendar
+    from gongzhi.workdays.reminders import calendar_reminders
+    from gongzhi.workdays.signals import calendar_changed, provisional_waiting
+
+    monkeypatch.setattr(calendar, "_bundled_years", lambda: range(2004, 2027))  # the bundled data ends with 2026
+    heard: list[tuple[int, ...]] = []
+
+    def listener(*, years: tuple[int, ...], **_kwargs: object) -> None:
+        heard.append(years)
+
+    def counter(*, year: int, **_kwargs: object) -> int:
+        return 3 if year == 2027 else 0
+
+    calendar_changed.connect(listener, dispatch_uid="test.listener")
+    provisional_waiting.connect(counter, dispatch_uid="test.counter")
+    try:
+        assert calendar_reminders(date(2026, 10, 30)) == []  # before November the next year is not asked for
+        [item] = calendar_reminders(date(2026, 11, 2))
+        assert "2027" in item.title and "3 条记录" in item.title and item.url == "/workdays/?year=2027"
+        [this_year] = calendar_reminders(date(2027, 2, 1))  # a year already running without its calendar
+        assert "2027" in this_year.title and this_year.due == "尽快"
+        override = services.override_set(actor=SYSTEM, day=date(2027, 1, 1), kind="holiday", name="元旦")
+        services.override_remove(actor=SYSTEM, override=override)
+        services.override_set(actor=SYSTEM, day=date(2027, 1, 1), kind="holiday", name="元旦")
+        services.year_confirm(actor=SYSTEM, year=2027, basis="测试")
+        assert heard == [(2027,), (2027,), (2027,), (2027,)]
+        assert calendar_reminders(date(2026, 12, 28)) == []
+    finally:
+        calendar_changed.disconnect(dispatch_uid="test.listener")
+        provisional_waiting.disconnect(dispatch_uid="test.counter")
