@@ -26,7 +26,7 @@ from gongzhi.ledger.services import disclosure_publish
 from gongzhi.people.models import RoleAssignment, Unit
 from gongzhi.residents.models import Household, Relation, Resident
 from gongzhi.territory.models import Division, Level
-from gongzhi.workdays.calendar import WorkingCalendar
+from gongzhi.workdays.calendar import Deadline, WorkingCalendar, recompute_provisional
 
 from . import events
 from .models import (
@@ -785,24 +785,22 @@ def objection_file(
 def objection_deadlines_recompute(*, actor: Any = SYSTEM) -> int:
     """Provisional review deadlines under the working calendar as it now stands (run on every calendar change, in its
     transaction, and daily); returns how many changed. Unchanged ones are left alone."""
-    calendar, changed = WorkingCalendar(), 0
-    with transaction.atomic():
-        for item in PointsObjection.objects.select_for_update().filter(due_provisional=True).order_by("pk"):
-            found = calendar.deadline(item.filed_on, OBJECTION_REVIEW_WORKING_DAYS, provisional_ok=True)
-            if found.day == item.due_on and found.provisional:
-                continue
-            before = {"due_on": str(item.due_on)}
-            item.due_on, item.due_provisional = found.day, found.provisional
-            item.save(update_fields=["due_on", "due_provisional"])
-            events.record(
-                events.OBJECTION_DUE_RECOMPUTED,
-                actor=actor,
-                target=item,
-                before=before,
-                after={"due_on": str(found.day), "provisional": found.provisional},
-            )
-            changed += 1
-    return changed
+
+    def record(item: PointsObjection, previous: date, found: Deadline) -> None:
+        events.record(
+            events.OBJECTION_DUE_RECOMPUTED,
+            actor=actor,
+            target=item,
+            before={"due_on": str(previous)},
+            after={"due_on": str(found.day), "provisional": found.provisional},
+        )
+
+    return recompute_provisional(
+        PointsObjection.objects.all(),
+        start=lambda item: item.filed_on,
+        days=OBJECTION_REVIEW_WORKING_DAYS,
+        record=record,
+    )
 
 
 def provisional_waiting(year: int) -> int:

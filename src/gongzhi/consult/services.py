@@ -53,7 +53,7 @@ from gongzhi.ledger.models import Disclosure
 from gongzhi.ledger.services import disclosure_publish
 from gongzhi.residents.models import Household, Resident
 from gongzhi.territory.models import Division, Level, ResidentialComplex
-from gongzhi.workdays.calendar import WorkingCalendar
+from gongzhi.workdays.calendar import Deadline, WorkingCalendar, recompute_provisional
 
 from . import events
 from .models import (
@@ -1420,27 +1420,23 @@ def question_ask(*, actor: Any, category: str, question: str, today: date | None
 def question_deadlines_recompute(*, actor: Any = SYSTEM) -> int:
     """Provisional answer deadlines under the working calendar as it now stands (run on every calendar change,
     in its transaction, and hourly); returns how many changed. Unchanged ones are left alone."""
-    calendar, changed = WorkingCalendar(), 0
-    with transaction.atomic():
-        for item in LegalQuestion.objects.select_for_update().filter(due_provisional=True).order_by("pk"):
-            found = calendar.deadline(
-                item.due_from or item.asked_at.date(), QUESTION_REPLY_WORKING_DAYS, provisional_ok=True
-            )
-            if found.day == item.due_on and found.provisional:
-                continue
-            before = {"due_on": str(item.due_on)}
-            item.due_on, item.due_provisional = found.day, found.provisional
-            item.save(update_fields=["due_on", "due_provisional"])
-            events.record(
-                events.QUESTION_DUE_RECOMPUTED,
-                actor=actor,
-                target=item,
-                scope_path=item.scope_path,
-                before=before,
-                after={"due_on": str(found.day), "provisional": found.provisional},
-            )
-            changed += 1
-    return changed
+
+    def record(item: LegalQuestion, previous: date, found: Deadline) -> None:
+        events.record(
+            events.QUESTION_DUE_RECOMPUTED,
+            actor=actor,
+            target=item,
+            scope_path=item.scope_path,
+            before={"due_on": str(previous)},
+            after={"due_on": str(found.day), "provisional": found.provisional},
+        )
+
+    return recompute_provisional(
+        LegalQuestion.objects.all(),
+        start=lambda item: item.due_from or item.asked_at.date(),
+        days=QUESTION_REPLY_WORKING_DAYS,
+        record=record,
+    )
 
 
 def question_provisional_waiting(year: int) -> int:

@@ -13,10 +13,14 @@ working days):
   recomputes when `signals.calendar_changed` fires (see docs/operations.md).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 import chinese_calendar
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import ServiceError
@@ -136,6 +140,34 @@ def add_working_days(start: date, days: int) -> date:
 
 def working_days_between(start: date, end: date) -> int:
     return WorkingCalendar().working_days_between(start, end)
+
+
+Row = TypeVar("Row", bound=Any)
+
+
+def recompute_provisional(
+    rows: "QuerySet[Row]",
+    *,
+    start: Callable[[Row], date],
+    days: int,
+    record: Callable[[Row, date, Deadline], None],
+) -> int:
+    """Move the provisional deadlines (`due_on`, `due_provisional`) of `rows` to what the calendar now says, locking
+    each row, in one transaction; `record(row, previous_due_on, new)` writes the domain's ledger event for each row that
+    changed. Rows still provisional on the same day are left alone. Returns how many changed. (Appeals, whose
+    deadlines carry times, warnings and notices, recompute with their own service.)"""
+    calendar, changed = WorkingCalendar(), 0
+    with transaction.atomic():
+        for row in rows.select_for_update().filter(due_provisional=True).order_by("pk"):
+            found = calendar.deadline(start(row), days, provisional_ok=True)
+            if found.day == row.due_on and found.provisional:
+                continue
+            previous = row.due_on
+            row.due_on, row.due_provisional = found.day, found.provisional
+            row.save(update_fields=["due_on", "due_provisional"])
+            record(row, previous, found)
+            changed += 1
+    return changed
 
 
 def missing_years(today: date) -> list[int]:
