@@ -105,11 +105,14 @@ def _no_unmasked_id_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_grants_cache() -> None:
-    """Rolled-back test transactions reuse primary keys on SQLite; the process-wide grants cache starts empty."""
+def _fresh_process_caches() -> None:
+    """Rolled-back test transactions reuse primary keys on SQLite, and a flushed database loses its version rows: the
+    process-wide grants cache and reference-data cache start empty in every test."""
+    from gongzhi.core.refdata import CACHE
     from gongzhi.people.models import GRANTS_CACHE
 
     GRANTS_CACHE.clear()
+    CACHE.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.refdata import VersionedModel
+
 
 class AppealType(models.TextChoices):
     CONSULT = "consult", _("咨询")
@@ -63,8 +65,10 @@ class HandlerKind(models.TextChoices):
     RESIDENTS_COMMITTEE = "residents_committee", _("社区（居委会）")
 
 
-class Category(models.Model):
+class Category(VersionedModel):
     """诉求分类: a multi-level catalog (data, importable); `path` is the chain of codes for one-range subtree reads."""
+
+    refdata_name = "appeals.catalog"  # cached per process (`core.refdata`)
 
     code = models.CharField(_("分类编码"), max_length=32, unique=True)
     name = models.CharField(_("分类名称"), max_length=60)
@@ -84,8 +88,10 @@ class Category(models.Model):
         return self.name
 
 
-class DeadlineRuleSet(models.Model):
+class DeadlineRuleSet(VersionedModel):
     """办理时限规则 (versioned): working days per type, sign-off days and the yellow-warning share of the time."""
+
+    refdata_name = "appeals.rules"  # cached per process (`core.refdata`)
 
     name = models.CharField(_("规则名称"), max_length=80)
     version = models.PositiveIntegerField(_("版本"))

@@ -52,7 +52,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from gongzhi.core import refdata
 from gongzhi.core.actors import SYSTEM, is_system
+from gongzhi.core.db import next_id
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from gongzhi.core.policy import grants_of
 from gongzhi.duties.selectors import community_may_receive
@@ -60,6 +62,7 @@ from gongzhi.people.models import Unit
 from gongzhi.residents import vault
 from gongzhi.residents.identity import mask_mobile, parse_mobile
 from gongzhi.territory.models import Division, Level
+from gongzhi.territory.selectors import division_by_code
 from gongzhi.workdays.calendar import Deadline, WorkingCalendar
 
 from . import events, notify
@@ -137,7 +140,11 @@ def _actor_user(actor: Any) -> Any:
 
 
 def rules_in_force(on: date) -> DeadlineRuleSet:
-    rules = DeadlineRuleSet.objects.filter(effective_from__lte=on).order_by("-effective_from", "-version").first()
+    """The rule set in force on `on`: the latest effective version (the few rule sets come from the process cache of
+    reference data, `core.refdata`)."""
+    newest_first = DeadlineRuleSet.objects.order_by("-effective_from", "-version")
+    every = refdata.cached_instances("appeals.rules", "all", DeadlineRuleSet, lambda: list(newest_first))
+    rules = next((r for r in every if r.effective_from <= on), None)
     if rules is None:
         raise Conflict(_("没有生效的诉求办理时限规则，请管理员先录入。"), code="no_rules")
     return rules
@@ -384,11 +391,19 @@ def _step(
 # ---- intake ---------------------------------------------------------------------------------------------------------
 
 
+def category_by_code(code: str) -> Category | None:
+    """The active category with this code, from the process cache of reference data (`core.refdata`)."""
+    code = (code or "").strip()
+    return refdata.cached_instance(
+        "appeals.catalog", code, Category, lambda: Category.objects.filter(code=code, is_active=True).first()
+    )
+
+
 def _resolve_category(category: Category | str) -> Category:
     if isinstance(category, Category):
         found: Category | None = category if category.is_active else None
     else:
-        found = Category.objects.filter(code=str(category or "").strip(), is_active=True).first()
+        found = category_by_code(str(category or ""))
     if found is None:
         raise ServiceError(_("诉求分类不存在。"), code="unknown_category", fields={"category": _("请选择有效的分类")})
     return found
@@ -398,7 +413,7 @@ def _resolve_place(place: Division | str) -> Division:
     if isinstance(place, Division):
         found: Division | None = place
     else:
-        found = Division.objects.filter(code=str(place or "").strip()).first()
+        found = division_by_code(str(place or ""))
     city = str(getattr(settings, "GONGZHI_CITY_CODE", "5106"))
     if (
         found is None
@@ -474,9 +489,8 @@ def _owner(actor: Any, given: str | None) -> str:
 
 
 def _replay(owner: str, key: str, request_hash: str) -> Appeal | None:
-    # The usual case is a new key: probe with the unique index alone, read the appeal only on a real retry.
-    if not IdempotencyKey.objects.filter(owner=owner, key=key).exists():
-        return None
+    """The appeal a used idempotency key created (a retry gets the original answer), or a conflict when the key came
+    with different content."""
     row = IdempotencyKey.objects.select_related("appeal").filter(owner=owner, key=key).first()
     if row is None:
         return None
@@ -534,6 +548,7 @@ def _proxy_consent(actor: Any, on_behalf_of: Any, day: date, note: str) -> str:
     return f"{recorded}；{note.strip()}" if note.strip() else recorded
 
 
+@refdata.snapshot()  # the place, category, deadline rules and calendar under one read of the reference-data tokens
 def appeal_submit(
     *,
     actor: Any,
@@ -623,10 +638,8 @@ def appeal_submit(
         },
         clean_photos,
     )
-    if key:
-        replay = _replay(owner, key, request_hash)
-        if replay is not None:
-            return replay
+    # A used idempotency key is found by its unique index when the write inserts it (IntegrityError below): no probe
+    # before every intake for the rare retry, which then answers what the first request created.
     if ref is not None:
         existing = Appeal.objects.filter(external_ref=ref).first()
         if existing is not None:
@@ -693,9 +706,14 @@ def _submit_write(
     due_at, warn_at, basis = _deadline(moment, rules.days_for(appeal_type), rules.warn_percent)
     code = "".join(secrets.choice(PICKUP_ALPHABET) for _ in range(PICKUP_LENGTH))
     first_line = text.splitlines()[0] if text else ""
+    # The number derives from the id: on PostgreSQL the id is taken first and the number goes into the INSERT (an
+    # UPDATE of the new row would write it, and every index entry, a second time); elsewhere insert, then number.
+    pk = next_id(Appeal)
+    number = f"DY{_local(moment).year}{pk:08d}" if pk is not None else f"TMP{secrets.token_hex(8)}"
     appeal = Appeal.objects.create(
-        number=f"TMP{secrets.token_hex(8)}",
-        pickup_hash="",
+        id=pk,
+        number=number,
+        pickup_hash=pickup_digest(number, code) if pk is not None else "",
         appeal_type=appeal_type,
         category=category,
         title=first_line[:60],
@@ -721,9 +739,18 @@ def _submit_write(
         deadline_provisional=bool(basis),
         deadline_basis={"due": basis} if basis else None,
     )
-    appeal.number = f"DY{_local(moment).year}{appeal.pk:08d}"
-    appeal.pickup_hash = pickup_digest(appeal.number, code)
-    Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number, pickup_hash=appeal.pickup_hash)
+    if pk is None:
+        appeal.number = f"DY{_local(moment).year}{appeal.pk:08d}"
+        appeal.pickup_hash = pickup_digest(appeal.number, code)
+        Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number, pickup_hash=appeal.pickup_hash)
+    if key:  # before the photos: a retry stops here (unique key), before writing any file
+        IdempotencyKey.objects.create(
+            owner=owner,
+            key=key,
+            request_hash=request_hash,
+            appeal=appeal,
+            pickup_cipher=vault.encrypt(PICKUP_FIELD, code),
+        )
     for photo in photos:
         stored = AppealPhoto(
             appeal=appeal,
@@ -735,14 +762,6 @@ def _submit_write(
         )
         stored.image.save(photo.name, ContentFile(photo.data), save=False)
         stored.save()
-    if key:
-        IdempotencyKey.objects.create(
-            owner=owner,
-            key=key,
-            request_hash=request_hash,
-            appeal=appeal,
-            pickup_cipher=vault.encrypt(PICKUP_FIELD, code),
-        )
     _move(None, appeal)
     notify.resident(
         appeal=appeal,

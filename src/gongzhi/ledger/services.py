@@ -94,7 +94,8 @@ def record_event(
     }
     # Positional construction (as Django builds instances from rows) costs a fraction of keyword construction;
     # this runs for every write of the platform.
-    event = AuditEvent(*(values[name] for name in _event_attnames()))
+    row: list[Any] = [values[name] for name in _event_attnames()]
+    event = AuditEvent(*row)  # type: ignore[misc]  # django-stubs types a starred argument as the first field
     if user is not None:
         AuditEvent.actor.field.set_cached_value(event, user)
     key = keys.hmac_key()

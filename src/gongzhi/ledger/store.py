@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from django.db import connections, transaction
 
+from gongzhi.core.db import sequence_of
+
 from . import merkle
 from .models import AuditEvent, Leaf, TreeNode
 
@@ -215,11 +217,8 @@ def lock_writer(alias: str = "default") -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
 
 
-@cache
 def _sequence(alias: str) -> str:
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [AuditEvent._meta.db_table])
-        return str(cursor.fetchone()[0])
+    return sequence_of(AuditEvent._meta.db_table, alias)
 
 
 def _current_edge(connection: Any, alias: str) -> merkle.StreamingRoot:

@@ -1,8 +1,6 @@
 """Accounts, organisational units and role assignments at territory nodes."""
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -14,43 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.policy import Grant
+from gongzhi.core.refdata import ProcessCache
 from gongzhi.core.roles import STAFF_ROLES, Role
 
-
-class _GrantsCache:
-    """Role grants per (user, grants_version, day), shared by the requests of one process.
-
-    Every role change bumps `User.grants_version` in the transaction that makes it (`people.services.role_assign`,
-    `role_end`), and each request reads the version with the user row it authenticates — so a request never sees
-    grants older than its own user row, in any process, without a round trip of its own (the day is part of the key,
-    so an assignment starting or ending at midnight takes effect then). Division paths never change once assigned
-    (territory changes create new nodes), so a cached path cannot go stale. Bounded: least recently used out."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[int, int, date], tuple[Grant, ...]] = OrderedDict()
-
-    def get(self, key: tuple[int, int, date]) -> tuple[Grant, ...] | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[int, int, date], grants: tuple[Grant, ...]) -> None:
-        with self._lock:
-            self._entries[key] = grants
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-GRANTS_CACHE = _GrantsCache()
+# Role grants per (user, grants_version, day), shared by the requests of one process.
+#
+# Every role change bumps `User.grants_version` in the transaction that makes it (`people.services.role_assign`,
+# `role_end`, and `RoleAssignment.save/delete` for any other writer), and each request reads the version with the
+# user row it authenticates — so a request never sees grants older than its own user row, in any process, without a
+# round trip of its own (the day is part of the key, so an assignment starting or ending at midnight takes effect
+# then). Division paths never change once assigned (territory changes create new nodes), so a cached path cannot go
+# stale. The one bounded process cache of the platform (`core.refdata.ProcessCache`).
+GRANTS_CACHE: ProcessCache[tuple[int, int, date], tuple[Grant, ...]] = ProcessCache(size=20_000)
 
 
 class User(AbstractUser):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.refdata import VersionedModel
+
 
 class Level(models.TextChoices):
     CITY = "city", _("市")
@@ -49,8 +51,10 @@ KINDS_BY_LEVEL = {
 }
 
 
-class Division(models.Model):
+class Division(VersionedModel):
     """行政区划节点: a node every governed record hangs under; 行政村 work wherever 社区 do (R21)."""
+
+    refdata_name = "territory"  # cached per process (`core.refdata`): every save and delete moves the token
 
     code = models.CharField(_("区划代码"), max_length=15, unique=True, help_text=_("12 位统计用区划代码；网格为 15 位"))
     path = models.CharField(_("路径"), max_length=15, unique=True, editable=False)

@@ -4,11 +4,22 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from gongzhi.core import refdata
 from gongzhi.core.policy import grants_of
 from gongzhi.core.scope import minimal_roots, subtree_q
 
 from .models import Division, Level, ResidentialComplex
 from .permissions import policy
+
+
+def division_by_code(code: str) -> Division | None:
+    """The node with this statistical (or grid) code, active or not — a fresh instance from the process cache of
+    reference data (`core.refdata`: no query while the tree is unchanged). Not scoped: callers that answer a viewer
+    check the node against the viewer's scope themselves."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return refdata.cached_instance("territory", code, Division, lambda: Division.objects.filter(code=code).first())
 
 
 def division_list(

@@ -16,6 +16,7 @@ working days):
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, TypeVar
 
 import chinese_calendar
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from gongzhi.core import refdata
 from gongzhi.core.errors import ServiceError
 
 from .models import ConfirmedYear, DayOverride
@@ -51,13 +53,42 @@ def _missing_message(year: int) -> str:
     return message % {"year": year}
 
 
+@cache
 def _bundled_years() -> range:
     years = sorted({d.year for d in chinese_calendar.constants.holidays})
     return range(years[0], years[-1] + 1)
 
 
+@cache
+def _bundled_days() -> tuple[frozenset[date], frozenset[date]]:
+    """(调休 working days, holidays) of the bundled data, as `chinese_calendar.is_workday` reads them — without its
+    per-call check of the supported range, which scans every holiday (~50 µs a day; a deadline counts 15–30 days)."""
+    return frozenset(chinese_calendar.constants.workdays), frozenset(chinese_calendar.constants.holidays)
+
+
+def _bundled_workday(day: date) -> bool:
+    workdays, holidays = _bundled_days()
+    return day in workdays or (day.weekday() < 5 and day not in holidays)
+
+
+def _year(year: int) -> tuple[tuple[tuple[date, bool], ...], bool]:
+    """(the year's overrides as (day, is a working day), is the year confirmed): two queries, or none when this
+    process holds the year under the current token of the calendar (`core.refdata`; every override or confirmation
+    moves it in its transaction)."""
+
+    def load() -> tuple[tuple[tuple[date, bool], ...], bool]:
+        rows = DayOverride.objects.filter(day__year=year).values_list("day", "kind")
+        overrides = tuple((day, kind == DayOverride.Kind.WORKDAY) for day, kind in rows)
+        return overrides, ConfirmedYear.objects.filter(year=year).exists()
+
+    found = refdata.cached("workdays", year, load)
+    assert found is not None
+    return found
+
+
 class WorkingCalendar:
-    """Answers for a span of dates with two queries; reuse one instance for many dates in one request or task."""
+    """Answers for a span of dates; the year's overrides and confirmation come from the process cache of reference
+    data (no query while the calendar is unchanged). Reuse one instance for many dates in one request or task."""
 
     def __init__(self) -> None:
         self._overrides: dict[date, bool] = {}
@@ -68,9 +99,9 @@ class WorkingCalendar:
     def _load(self, year: int) -> None:
         if year in self._loaded:
             return
-        for override in DayOverride.objects.filter(day__year=year).only("day", "kind"):
-            self._overrides[override.day] = override.kind == DayOverride.Kind.WORKDAY
-        if ConfirmedYear.objects.filter(year=year).exists():
+        overrides, confirmed = _year(year)
+        self._overrides.update(overrides)
+        if confirmed:
             self._confirmed.add(year)
         self._loaded.add(year)
 
@@ -85,7 +116,7 @@ class WorkingCalendar:
         if day in self._overrides:
             return self._overrides[day], not self.is_known(day)
         if day.year in self._bundled:
-            return bool(chinese_calendar.is_workday(day)), False
+            return _bundled_workday(day), False
         if day.year in self._confirmed:
             return day.weekday() < 5, False
         if provisional_ok:

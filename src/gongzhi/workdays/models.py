@@ -4,10 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.refdata import VersionedModel
 
-class DayOverride(models.Model):
+
+class DayOverride(VersionedModel):
     """A day whose status the administrator set: a holiday or an adjusted working day (调休), e.g. from the State
     Council's notice for a year the bundled calendar does not cover yet, or a local decision."""
+
+    refdata_name = "workdays"  # cached per process by `WorkingCalendar` (`core.refdata`)
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("休息日（节假日）")
@@ -31,8 +35,10 @@ class DayOverride(models.Model):
         return f"{self.day} {self.name}"
 
 
-class ConfirmedYear(models.Model):
+class ConfirmedYear(VersionedModel):
     """A year whose holidays were entered by hand and confirmed complete; without it, such a year is refused."""
+
+    refdata_name = "workdays"
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     basis = models.CharField(_("依据"), max_length=120)

@@ -118,6 +118,32 @@ def test_same_idempotency_key_answers_the_original_and_creates_nothing(world: Wo
     assert Appeal.objects.count() == 1
 
 
+def test_a_retry_with_photos_writes_no_second_file(world: World, settings: Any) -> None:
+    from pathlib import Path
+
+    first = submit(world, idempotency_key="k-photo", photos=[png()])
+    again = submit(world, idempotency_key="k-photo", photos=[png()])
+    assert again.pk == first.pk and again.replayed
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert len(stored) == 1 and AppealPhoto.objects.count() == 1
+
+
+def test_intake_reads_no_reference_table_while_it_is_unchanged(world: World) -> None:
+    """Place, category, deadline rules and the working calendar come from the process cache of reference data: one
+    read of the version tokens per intake, and the writes (core.refdata)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit(world, category="CS-02", place=world.community.code, idempotency_key="warm")
+    with CaptureQueriesContext(connection) as queries:
+        submit(world, category="CS-02", place=world.community.code, idempotency_key="hot")
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    read = " ".join(reads)
+    for table in ("appeals_category", "territory_division", "appeals_deadlineruleset", "workdays_"):
+        assert f'FROM "{table}' not in read, table
+    assert sum("core_refversion" in sql for sql in reads) == 1
+
+
 def test_staff_intake_on_behalf_needs_consent_and_keeps_only_the_masked_mobile(world: World) -> None:
     worker = world.user("worker")
     with pytest.raises(ServiceError) as caught:

@@ -113,7 +113,7 @@ def test_role_changes_reach_cached_grants_at_once(client_for, user_named) -> Non
     seen = divisions()
     worker = user_named("worker")
     assert divisions() == seen  # the second request is served from the cache
-    assert any(key[0] == worker.pk and key[1] == worker.grants_version for key in GRANTS_CACHE._entries)
+    assert any(key[0] == worker.pk and key[1] == worker.grants_version for key in GRANTS_CACHE.held())
     community = Division.objects.get(path=worker.active_grants()[0].path)
     street = community.parent
     assert street is not None
