@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from gongzhi.appeals.models import DONE_STATUSES, Appeal, AppealType, Category
 from gongzhi.core.errors import NotFound, ServiceError
 from gongzhi.territory.models import Division
+from gongzhi.territory.selectors import division_by_code
 
 MAX_RANGE = timedelta(days=90)  # GeoReport v2: a date range may not span more than 90 days; the default is the last 90
 MAX_PAGE = 200
@@ -44,8 +45,8 @@ def service_get(code: str) -> Category:
 def jurisdiction(code: str | None) -> Division | None:
     if not code:
         return None
-    division = Division.objects.filter(code=code.strip(), is_active=True).first()
-    if division is None:
+    division = division_by_code(code)
+    if division is None or not division.is_active:
         raise NotFound(_("没有这个区划代码（jurisdiction_id）。"), code="unknown_jurisdiction")
     return division
 

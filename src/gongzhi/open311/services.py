@@ -18,6 +18,7 @@ from gongzhi.core.actors import SYSTEM
 from gongzhi.core.errors import Forbidden, NotFound, ServiceError
 from gongzhi.routing.services import suggest
 from gongzhi.territory.models import Division
+from gongzhi.territory.selectors import division_by_code
 
 from . import events
 from .models import ApiKey
@@ -151,7 +152,7 @@ def request_submit(
             code="missing_location",
             fields={"address_id": _("必填")},
         )
-    place = Division.objects.filter(code=place_code).first()
+    place = division_by_code(place_code)
     if place is not None and not place.path.startswith(key.scope_path):
         raise Forbidden(_("该密钥无权提交此区域的诉求。"), code="outside_key_scope")
     kind = (appeal_type or "").strip()
