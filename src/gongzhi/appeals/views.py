@@ -23,6 +23,7 @@ from gongzhi.jobs.services import import_submit
 from gongzhi.people.models import Unit
 from gongzhi.residents.selectors import resident_by_id_number
 from gongzhi.territory.models import Division
+from gongzhi.territory.selectors import division_by_code
 
 from . import forms, routing_bridge, selectors, services
 from .importer import json_to_csv
@@ -95,7 +96,8 @@ def similar(request: HttpRequest) -> HttpResponse:
     (category and status, never another resident's words)."""
     text = request.GET.get("text", "")[:2000]
     code = request.GET.get("place", "").strip()
-    place = Division.objects.filter(code=code, is_active=True).only("path").first() if code else None
+    found_place = division_by_code(code)
+    place = found_place if found_place is not None and found_place.is_active else None
     found = routing_bridge.similar_to_text(text, street_path=place.path[:9]) if place and len(text) >= 8 else []
     staff = place is not None and policy.can(request.user, "intake", place)
     return render(request, "appeals/_similar.html", {"found": found, "staff": staff})

@@ -11,6 +11,7 @@ from gongzhi.core.api import Page, paginate
 from gongzhi.core.errors import Forbidden, NotFound
 from gongzhi.people.models import Unit
 from gongzhi.territory.models import Division
+from gongzhi.territory.selectors import division_by_code
 
 from . import selectors, services
 from .models import AdmissionApplication, Category, Task
@@ -112,7 +113,7 @@ class ViolationOut(Schema):
 
 
 def _community(code: str) -> Division:
-    community = Division.objects.filter(code=code).first()
+    community = division_by_code(code)
     if community is None:
         raise NotFound(_not_found())
     return community

@@ -20,6 +20,7 @@ from gongzhi.core.policy import grants_of
 from gongzhi.core.spreadsheets import error_report, template
 from gongzhi.people.models import Unit
 from gongzhi.territory.models import Division, Level
+from gongzhi.territory.selectors import division_by_code
 
 from . import forms, selectors, services, spreadsheets
 from .models import AdmissionApplication, Category, CorrectionOrder, EvaluationRound, Indicator, Task, ViolationCase
@@ -29,8 +30,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _division(code: str, level: str | None = None) -> Division:
-    division = Division.objects.filter(code=code.strip(), is_active=True).first()
-    if division is None or (level and division.level != level):
+    division = division_by_code(code)
+    if division is None or not division.is_active or (level and division.level != level):
         raise ServiceError(_("区划代码无效。"), fields={"community": _("区划代码无效"), "county": _("区划代码无效")})
     return division
 
