@@ -506,15 +506,20 @@ def _replay(owner: str, key: str, request_hash: str) -> Appeal | None:
     return appeal
 
 
-def appeal_track(*, number: str, code: str) -> Appeal | None:
+def appeal_track(*, number: str, code: str, client: str = "") -> Appeal | None:
     """免登录查询 by number and 提取码, under the platform's one failed-attempt lockout (`people.LoginThrottle`, as for
-    passwords and TOTP codes): after GONGZHI_LOGIN_MAX_FAILURES wrong codes for one appeal, its number is locked for
-    the cool-off (429), so a code cannot be guessed however fast the requests come. Only existing numbers are counted
-    (numbers are sequential, not secret), so random numbers cannot grow the counter table."""
+    passwords and TOTP codes), counted twice: per number and client (`core.http.client_key`), locked after
+    GONGZHI_LOGIN_MAX_FAILURES wrong codes, and per number from all clients, locked after
+    GONGZHI_TRACK_MAX_FAILURES_PER_NUMBER. So one client cannot lock a stranger's appeal out with a few requests, and
+    a code (32^6) cannot be guessed however many addresses are used. While locked the right code is refused too
+    (429). Only existing numbers are counted (numbers are sequential, not secret), so random numbers cannot grow the
+    counter table."""
     from gongzhi.people.services import login_failed, login_locked_until, login_succeeded
 
-    key = f"track:{number.strip().upper()[:20]}"
-    locked = login_locked_until(key)
+    normal = number.strip().upper()[:20]
+    per_number = f"track:{normal}"
+    per_client = f"track:{normal}:{client or 'unknown'}"
+    locked = login_locked_until(per_client) or login_locked_until(per_number)
     if locked is not None:
         raise ServiceError(
             _("该编号查询失败次数过多，请于 %(t)s 后再试。") % {"t": timezone.localtime(locked).strftime("%H:%M")},
@@ -525,9 +530,11 @@ def appeal_track(*, number: str, code: str) -> Appeal | None:
 
     appeal = lookup(number=number, code=code)
     if appeal is not None:
-        login_succeeded(username=key)
-    elif Appeal.objects.filter(number=number.strip().upper()[:20]).exists():
-        login_failed(username=key)
+        login_succeeded(username=per_client)
+        login_succeeded(username=per_number)
+    elif Appeal.objects.filter(number=normal).exists():
+        login_failed(username=per_client)
+        login_failed(username=per_number, limit=settings.GONGZHI_TRACK_MAX_FAILURES_PER_NUMBER)
     return appeal
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import allowed, public, signed_in
 from gongzhi.core.errors import NotFound, ServiceError
+from gongzhi.core.http import client_key
 from gongzhi.core.policy import grants_of
 from gongzhi.core.spreadsheets import workbook_bytes
 from gongzhi.jobs.services import import_submit
@@ -113,7 +114,9 @@ def track(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         looked_up = True
         try:
-            appeal = services.appeal_track(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+            appeal = services.appeal_track(
+                number=form.cleaned_data["number"], code=form.cleaned_data["code"], client=client_key(request)
+            )
         except ServiceError as exc:
             locked = str(exc.message)
     events = selectors.timeline(appeal=appeal, public_only=True) if appeal else []

@@ -177,8 +177,9 @@ def login_locked_until(username: str) -> Any:
 
 
 @transaction.atomic
-def login_failed(*, username: str) -> LoginThrottle:
-    """Count a failed password or code; lock for a cool-off after GONGZHI_LOGIN_MAX_FAILURES in a row."""
+def login_failed(*, username: str, limit: int | None = None) -> LoginThrottle:
+    """Count a failed password or code; lock for a cool-off after `limit` (default GONGZHI_LOGIN_MAX_FAILURES) in a
+    row."""
     key = username.strip().lower()[:150]
     throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=key)
     now = timezone.now()
@@ -187,7 +188,7 @@ def login_failed(*, username: str) -> LoginThrottle:
         throttle.locked_until = None
     throttle.failures += 1
     throttle.last_failure_at = now
-    if throttle.failures >= settings.GONGZHI_LOGIN_MAX_FAILURES:
+    if throttle.failures >= (limit or settings.GONGZHI_LOGIN_MAX_FAILURES):
         throttle.locked_until = now + timedelta(seconds=settings.GONGZHI_LOGIN_LOCKOUT_SECONDS)
         user = User.objects.filter(username__iexact=key).first()
         if user is not None:

@@ -69,29 +69,64 @@ def test_track_page_shows_status_with_the_right_code(world: World) -> None:
     assert appeal.number in page and "受理" in page
 
 
-def test_guessing_a_pickup_code_locks_the_number_for_the_cool_off(world: World) -> None:
-    """After five wrong 提取码 for one appeal even the right code is refused for the cool-off (429); other appeals
-    are unaffected, and numbers that do not exist are not counted."""
+def test_guessing_a_pickup_code_locks_the_number_for_that_client_for_the_cool_off(world: World) -> None:
+    """After five wrong 提取码 for one appeal from one client even the right code is refused to that client for the
+    cool-off (429); the resident elsewhere still gets in, other appeals are unaffected, and numbers that do not exist
+    are not counted."""
     from django.utils import timezone
 
     from gongzhi.people.models import LoginThrottle
 
     appeal, other = submit(world), submit(world, text="路灯不亮，晚上出行不便。")
-    anonymous = Client()
+    guesser, resident = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="198.51.100.20")
     for attempt in range(5):
-        wrong = anonymous.get("/appeals/track/", {"number": appeal.number, "code": f"WRONG{attempt}"})
+        wrong = guesser.get("/appeals/track/", {"number": appeal.number, "code": f"WRONG{attempt}"})
         assert wrong.status_code == 200 and "编号或提取码不正确" in wrong.content.decode()
-    right = anonymous.get("/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code})
+    right = guesser.get("/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code})
     assert right.status_code == 429 and "失败次数过多" in right.content.decode()
     assert "受理" not in right.content.decode().split("失败次数过多")[1]
-    fine = anonymous.get("/appeals/track/", {"number": other.number, "code": other.pickup_code})
+    own = resident.get("/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code})
+    assert own.status_code == 200 and appeal.number in own.content.decode()
+    fine = guesser.get("/appeals/track/", {"number": other.number, "code": other.pickup_code})
     assert fine.status_code == 200 and other.number in fine.content.decode()
     for attempt in range(8):
-        anonymous.get("/appeals/track/", {"number": f"DY20269999{attempt:04d}", "code": "WRONG1"})
+        guesser.get("/appeals/track/", {"number": f"DY20269999{attempt:04d}", "code": "WRONG1"})
     assert not LoginThrottle.objects.filter(username__startswith="track:dy20269999").exists()
-    LoginThrottle.objects.filter(username=f"track:{appeal.number}".lower()).update(locked_until=timezone.now())
-    again = anonymous.get("/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code})
+    LoginThrottle.objects.filter(username__startswith=f"track:{appeal.number}".lower()).update(
+        locked_until=timezone.now()
+    )
+    again = guesser.get("/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code})
     assert again.status_code == 200 and appeal.number in again.content.decode()
+
+
+def test_guessing_from_many_addresses_locks_the_number_for_everyone(world: World, settings: Any) -> None:
+    """The per-number ceiling: wrong codes from all clients together lock the number for everyone, so spreading the
+    guesses over many addresses does not help."""
+    settings.GONGZHI_TRACK_MAX_FAILURES_PER_NUMBER = 6
+    appeal = submit(world)
+    for n in range(6):
+        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").get("/appeals/track/", {"number": appeal.number, "code": "WRONG1"})
+    late = Client(REMOTE_ADDR="198.51.100.20").get(
+        "/appeals/track/", {"number": appeal.number, "code": appeal.pickup_code}
+    )
+    assert late.status_code == 429
+
+
+def test_the_client_key_trusts_only_the_configured_proxies(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from gongzhi.core.http import client_key
+
+    factory = RequestFactory()
+    spoofed = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    settings.GONGZHI_TRUSTED_PROXIES = 0
+    assert client_key(spoofed) == "10.0.0.5"  # no proxy trusted: the header is the client's claim
+    settings.GONGZHI_TRUSTED_PROXIES = 1
+    assert client_key(spoofed) == "203.0.113.9"  # what nginx appended; "1.2.3.4" came from the client
+    v6 = factory.get("/", REMOTE_ADDR="2001:db8:1:2:3:4:5:6")
+    settings.GONGZHI_TRUSTED_PROXIES = 0
+    assert client_key(v6) == "2001:db8:1:2::/64"
+    assert client_key(factory.get("/", REMOTE_ADDR="not-an-address")) == "unknown"
 
 
 def test_api_intake_with_idempotency_key(world: World, client_for: Any) -> None:

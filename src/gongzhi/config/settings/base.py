@@ -130,6 +130,12 @@ LOGOUT_REDIRECT_URL = "people:login"
 # 等保 2.0 L3 identity: lockout after repeated failures with a cool-off, idle timeout.
 GONGZHI_LOGIN_MAX_FAILURES = 5
 GONGZHI_LOGIN_LOCKOUT_SECONDS = 15 * 60
+# 免登录查询 by appeal number + 提取码: wrong codes lock the number for one client after GONGZHI_LOGIN_MAX_FAILURES, and
+# for everyone after this many from all clients together (so nobody can lock a stranger's appeal out with 5 requests,
+# and guessing 32^6 codes stays out of reach however many addresses are used).
+GONGZHI_TRACK_MAX_FAILURES_PER_NUMBER = 50
+# Proxies in front of the app that append the client's address to X-Forwarded-For (deploy/nginx.conf: 1).
+GONGZHI_TRUSTED_PROXIES = int(os.environ.get("GONGZHI_TRUSTED_PROXIES", "0"))
 SESSION_COOKIE_AGE = int(os.environ.get("GONGZHI_IDLE_SECONDS", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
