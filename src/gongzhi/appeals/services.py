@@ -391,19 +391,15 @@ def _step(
 # ---- intake ---------------------------------------------------------------------------------------------------------
 
 
-def category_by_code(code: str) -> Category | None:
-    """The active category with this code, from the process cache of reference data (`core.refdata`)."""
-    code = (code or "").strip()
-    return refdata.cached_instance(
-        "appeals.catalog", code, Category, lambda: Category.objects.filter(code=code, is_active=True).first()
-    )
-
-
 def _resolve_category(category: Category | str) -> Category:
+    """An active category; given by code, from the process cache of reference data (`core.refdata`)."""
     if isinstance(category, Category):
         found: Category | None = category if category.is_active else None
     else:
-        found = category_by_code(str(category or ""))
+        code = str(category or "").strip()
+        found = refdata.cached_instance(
+            "appeals.catalog", code, Category, lambda: Category.objects.filter(code=code, is_active=True).first()
+        )
     if found is None:
         raise ServiceError(_("诉求分类不存在。"), code="unknown_category", fields={"category": _("请选择有效的分类")})
     return found
@@ -674,7 +670,8 @@ def appeal_submit(
             moment=moment,
         )
     except IntegrityError:
-        # A concurrent retry with the same key (or the same 12345 ticket) won the race: answer what it created.
+        # The key (or the 12345 ticket) is already used — a retry, or a concurrent one that won the race: answer what
+        # the first request created (or 409 for the same key with another body).
         if key:
             replay = _replay(owner, key, request_hash)
             if replay is not None:
