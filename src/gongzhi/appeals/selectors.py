@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core.db import HotQuery
 from gongzhi.core.errors import NotFound
 from gongzhi.core.policy import grants_of
 from gongzhi.core.roles import Role
@@ -125,10 +126,15 @@ class Cursor:
             return None
 
 
+def _after(qs: QuerySet[Appeal], due_at: Any, pk: Any) -> QuerySet[Appeal]:
+    """Rows after the keyset position (due_at, pk) in deadline order."""
+    return qs.filter(Q(due_at__gt=due_at) | Q(due_at=due_at, pk__gt=pk))
+
+
 def _keyset(qs: QuerySet[Appeal], after: str | None, limit: int) -> tuple[list[Appeal], str | None]:
     cursor = Cursor.parse(after) if after else None
     if cursor is not None:
-        qs = qs.filter(Q(due_at__gt=cursor.due_at) | Q(due_at=cursor.due_at, pk__gt=cursor.pk))
+        qs = _after(qs, cursor.due_at, cursor.pk)
     rows = list(qs.order_by("due_at", "pk")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
@@ -139,22 +145,36 @@ LEVEL_COLUMN = {6: "county_path", 9: "street_path", 12: "community_path", 15: "s
 OPEN_VALUES = [str(v) for v in OPEN_STATUSES]  # the same list as the partial indexes' predicate (models.OPEN_Q)
 
 
-def in_scope(viewer: Any, action: str) -> QuerySet[Appeal]:
-    """Appeals under the viewer's roots for `action`; one root becomes an equality on its level's column, which the
-    partial `appeal_open_*` indexes answer in deadline order."""
+def _one_subtree(viewer: Any, action: str) -> tuple[str, str] | None:
+    """(column, root) when the viewer's scope for `action` is one subtree — an equality on that level's stored path,
+    which the partial `appeal_open_*` indexes answer in deadline order; ("", "") for the whole city; None for several
+    subtrees or none (then `policy.visible`)."""
     roots = minimal_roots(policy.roots(viewer, action))
     if len(roots) == 1:
         root = roots[0]
         if root == str(getattr(settings, "GONGZHI_CITY_CODE", "5106")):
-            return _base()
+            return "", ""
         column = LEVEL_COLUMN.get(len(root))
         if column is not None:
-            return _base().filter(**{column: root})
-    return policy.visible(viewer, action, _base())
+            return column, root
+    return None
 
 
-def _status_filter(qs: QuerySet[Appeal], status: str | None) -> QuerySet[Appeal]:
-    if status in OPEN_VALUES:
+def _under(column: str, root: Any) -> QuerySet[Appeal]:
+    return _base().filter(**{column: root}) if column else _base()
+
+
+def in_scope(viewer: Any, action: str) -> QuerySet[Appeal]:
+    """Appeals under the viewer's roots for `action`."""
+    subtree = _one_subtree(viewer, action)
+    if subtree is None:
+        return policy.visible(viewer, action, _base())
+    return _under(*subtree)
+
+
+def _status_filter(qs: QuerySet[Appeal], status: Any) -> QuerySet[Appeal]:
+    """One open status (a value of OPEN_VALUES, or a HotQuery stand-in for one), else every open status."""
+    if status is not None:
         return qs.filter(status=status)
     return qs.filter(status__in=OPEN_VALUES)
 
@@ -170,7 +190,7 @@ def _queue_qs(*, viewer: Any, status: str | None, mine: bool) -> QuerySet[Appeal
         own = _department_only(viewer)
         if own is not None:
             qs = qs.filter(handling_unit_id__in=own)
-    return _status_filter(qs, status)
+    return _status_filter(qs, status if status in OPEN_VALUES else None)
 
 
 def queue(
@@ -198,6 +218,7 @@ QUEUE_FIELDS = (
     "urge_level",
     "deadline_basis",
 )
+QUEUE_QUERY = HotQuery("appeals.queue")
 
 
 def colour_of(
@@ -218,11 +239,33 @@ def queue_rows(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """`queue` as plain rows of the listed fields (the API's hot path): the same filter, order and keyset."""
     limit = max(1, min(limit, 100))
-    qs = _queue_qs(viewer=viewer, status=status, mine=mine)
     cursor = Cursor.parse(after) if after else None
-    if cursor is not None:
-        qs = qs.filter(Q(due_at__gt=cursor.due_at) | Q(due_at=cursor.due_at, pk__gt=cursor.pk))
-    raw = list(qs.order_by("due_at", "pk").values_list(*QUEUE_FIELDS)[: limit + 1])
+    subtree = None if mine else _one_subtree(viewer, "view")
+    if subtree is None:  # the viewer's own units, or several subtrees: composed per call
+        qs = _queue_qs(viewer=viewer, status=status, mine=mine)
+        if cursor is not None:
+            qs = _after(qs, cursor.due_at, cursor.pk)
+        raw = list(qs.order_by("due_at", "pk").values_list(*QUEUE_FIELDS)[: limit + 1])
+    else:  # one subtree (nearly every staff member): the same query, compiled once per shape
+        column, root = subtree
+        own = _department_only(viewer)
+        units = tuple(sorted(own)) if own is not None else None
+        values: dict[str, Any] = {"root": root} if column else {}
+        if status in OPEN_VALUES:
+            values["status"] = status
+        if cursor is not None:
+            values.update(due=cursor.due_at, pk=cursor.pk)
+
+        def build(slot: dict[str, Any]) -> QuerySet[Any]:
+            qs = _under(column, slot.get("root"))
+            if units is not None:
+                qs = qs.filter(handling_unit_id__in=units)
+            qs = _status_filter(qs, slot.get("status"))
+            if "due" in slot:
+                qs = _after(qs, slot["due"], slot["pk"])
+            return qs.order_by("due_at", "pk").values_list(*QUEUE_FIELDS)[: limit + 1]
+
+        raw = QUEUE_QUERY.rows((column, units, limit), build, **values)
     more = len(raw) > limit
     raw = raw[:limit]
     now = timezone.now()

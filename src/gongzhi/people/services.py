@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.core.actors import is_system
+from gongzhi.core.db import HotQuery
 from gongzhi.core.errors import Conflict, ServiceError
 from gongzhi.core.roles import SEPARATED_DUTIES, Role
 from gongzhi.territory.models import Division
@@ -272,16 +273,33 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         events.token_event(actor=actor, action=events.TOKEN_REVOKED, token=token)
 
 
+_TOKEN_FIELDS = ("id", "expires_at", "last_used_at", "revoked_at")
+TOKEN_QUERY = HotQuery("people.api_token")
+
+
 def api_token_authenticate(raw: str) -> User | None:
-    # Every API request runs this: one probe of the unique digest index (no ORDER BY as `.first()` would add).
-    found = list(ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(raw))[:1])
-    token = found[0] if found else None
-    if token is None or not token.is_usable or not token.user.is_active:
+    """Every API request runs this: one probe of the unique digest index returning the token's state and its user's
+    row, compiled once (`HotQuery`); the user is a fresh instance with every column loaded."""
+    user_fields = tuple(field.attname for field in User._meta.concrete_fields)
+    rows = TOKEN_QUERY.rows(
+        (),
+        lambda slot: (
+            ApiToken.objects.filter(digest=slot["digest"])
+            .order_by()
+            .values_list(*_TOKEN_FIELDS, *(f"user__{name}" for name in user_fields))[:1]
+        ),
+        digest=ApiToken.digest_of(raw),
+    )
+    if not rows:
+        return None
+    token = ApiToken.from_db("default", _TOKEN_FIELDS, rows[0][: len(_TOKEN_FIELDS)])
+    user = User.from_db("default", user_fields, rows[0][len(_TOKEN_FIELDS) :])
+    if not token.is_usable or not user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return user
 
 
 def profile_update(*, user: User, language: str = "", large_text: str | None = None) -> None:

@@ -1,7 +1,7 @@
 """Appeal services: intake, deadlines in working days with 调休, the workflow, the duty-list gate, rollups."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pytest
@@ -495,3 +495,31 @@ def test_photo_files_of_a_rolled_back_intake_are_swept(world: World) -> None:
     assert services.photo_orphans_sweep(now=later) == 1
     assert default_storage.exists(kept.image.name)
     assert not set(default_storage.listdir(folder)[1]) & orphans
+
+
+def test_queue_rows_match_the_orm_queue_for_every_viewer_status_and_page(world: World) -> None:
+    """`queue_rows` (the API's hot path: one subtree compiled once per shape, `HotQuery`) lists exactly the appeals,
+    order and next-page cursor of `queue` (model instances, composed by the ORM on every call) — for a street, a county
+    and a department official, with and without a status, across pages."""
+    dispatcher = world.user("county_authority")
+    for i, category in enumerate(("CS-02", "ZJ-01", "CS-02", "ZJ-01", "CS-02", "ZJ-01", "CS-02")):
+        appeal = submit(world, category=category, text=f"第{i}件：楼道灯坏了", now=MONDAY + timedelta(minutes=i))
+        if i % 2:
+            services.appeal_dispatch(actor=dispatcher, appeal=appeal, now=MONDAY)  # ZJ → 住建局 (dept_official)
+    seen = 0
+    for name in ("street_official", "county_authority", "dept_official"):
+        viewer = world.user(name)
+        for status in (None, "received", "dispatched"):
+            after: str | None = None
+            while True:
+                rows, after_rows = selectors.queue_rows(viewer=viewer, status=status, after=after, limit=2)
+                models, after_models = selectors.queue(viewer=viewer, status=status, after=after, limit=2)
+                assert [r["number"] for r in rows] == [m.number for m in models], (name, status, after)
+                assert [r["due_at"] for r in rows] == [m.due_at for m in models]
+                assert [r["category"] for r in rows] == [m.category.code for m in models]
+                assert after_rows == after_models
+                seen += len(rows)
+                if after_rows is None:
+                    break
+                after = after_rows
+    assert seen >= 7 + 7 + 3  # street and county see all seven (twice over statuses), the department its three

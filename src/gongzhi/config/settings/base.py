@@ -96,6 +96,10 @@ def database_from_env() -> dict[str, object]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
+            # Only server-binding cursors prepare; the platform opens them for its hot-path queries alone
+            # (core.db.HotQuery), so this prepares those after 5 runs on a connection and nothing else. Behind
+            # PgBouncer in transaction mode this needs PgBouncer ≥ 1.21 with max_prepared_statements set.
+            "OPTIONS": {"prepare_threshold": 5},
             "TEST": {"NAME": os.environ.get("GONGZHI_TEST_DATABASE", "test_gongzhi")},
         }
     return {

@@ -91,6 +91,29 @@ def test_api_tokens_are_scoped_like_their_user_and_revocable(client_for) -> None
     assert Client(HTTP_AUTHORIZATION="Bearer nonsense").get("/api/v1/people/me").status_code == 401
 
 
+def test_a_token_stops_working_the_moment_its_user_is_deactivated_or_it_expires(client_for, user_named) -> None:  # type: ignore[no-untyped-def]
+    """The token lookup is compiled once per process (`HotQuery`) but reads the token and its user on every request."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gongzhi.people.models import ApiToken
+
+    session = client_for("worker")
+    created = session.post("/api/v1/people/tokens", {"name": "网格通", "days": 30}, content_type="application/json")
+    machine = Client(HTTP_AUTHORIZATION=f"Bearer {created.json()['secret']}")
+    assert machine.get("/api/v1/people/me").json()["username"] == "worker"
+    worker = user_named("worker")
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])
+    assert machine.get("/api/v1/people/me").status_code == 401
+    worker.is_active = True
+    worker.save(update_fields=["is_active"])
+    assert machine.get("/api/v1/people/me").status_code == 200
+    ApiToken.objects.filter(pk=created.json()["id"]).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert machine.get("/api/v1/people/me").status_code == 401
+
+
 def test_revoking_a_malformed_token_id_is_harmless(client_for) -> None:  # type: ignore[no-untyped-def]
     response = client_for("worker").post("/accounts/profile/", {"revoke": "1 OR 1=1"})
     assert response.status_code == 302
