@@ -29,12 +29,14 @@ def next_id(model: type[models.Model], alias: str = "default") -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def _repeating_cursor(connection: Any) -> Any:
+def repeating_cursor(connection: Any, *, wrapped: bool = True) -> Any:
     """A cursor for a statement the process runs over and over: on PostgreSQL one that binds parameters on the server,
     so psycopg prepares the statement after `prepare_threshold` runs on a connection (settings: 5; psycopg keeps a
     bounded LRU of them and deallocates what falls out) and PostgreSQL stops planning it on every call. Django's own
     cursors bind on the client and never prepare, so every other query of the platform is sent as before. Elsewhere
-    the connection's own cursor. Wrapped as Django wraps its cursors (error translation, execute wrappers, capture)."""
+    the connection's own cursor. Wrapped as Django wraps its cursors (error translation, execute wrappers, capture)
+    unless `wrapped=False`: the ledger's appends use the raw psycopg cursor (pipeline mode, binary results) in the
+    same transaction."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     import psycopg
@@ -51,6 +53,8 @@ def _repeating_cursor(connection: Any) -> Any:
         raw.adapters.register_loader(timestamptz, psycopg.adapters.get_loader(timestamptz, psycopg.pq.Format.TEXT))
     elif connection.timezone != raw.adapters.get_loader(timestamptz, psycopg.pq.Format.TEXT).timezone:
         register_tzloader(connection.timezone, raw)  # as Django's create_cursor does
+    if not wrapped:
+        return raw
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
@@ -65,7 +69,7 @@ class HotQuery:
     `values_list` queryset; each stand-in must reach the SQL as a plain parameter (an exact or range lookup, not a
     transformed one such as `startswith`), else `ValueError`. Rows come back as tuples, through the same database
     converters the ORM applies (booleans and datetimes on SQLite, JSON). On PostgreSQL the statement is prepared per
-    connection (`_repeating_cursor`), so it is not planned again on every call."""
+    connection (`repeating_cursor`), so it is not planned again on every call."""
 
     _INT_BASE = 1_987_650_000  # inside 32-bit range: out-of-range integers make the ORM compile a different query
 
@@ -140,7 +144,7 @@ class HotQuery:
             self._compiled.put(key, compiled)
         sql, template, converters = compiled
         bound = [constant if name is None else self._adapt(connection, values[name]) for name, constant in template]
-        with _repeating_cursor(connection) as cursor:
+        with repeating_cursor(connection) as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
         if not converters:

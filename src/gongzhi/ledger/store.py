@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.db import connections, transaction
 
-from gongzhi.core.db import sequence_of
+from gongzhi.core.db import repeating_cursor, sequence_of
 
 from . import merkle
 from .models import AuditEvent, Leaf, TreeNode
@@ -199,15 +199,11 @@ def forget_edge() -> None:
 
 
 def _cursor(connection: Any) -> Any:
-    """A cursor for the ledger's hot statements. On PostgreSQL a plain psycopg cursor on Django's connection (same
-    transaction) with server-side parameter binding: Django's client-side-binding cursor costs several times more
-    per INSERT, and the ledger runs a few INSERTs for every write of the platform."""
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        return psycopg.Cursor(connection.connection)
-    return connection.cursor()
+    """A cursor for the ledger's hot statements. On PostgreSQL the platform's cursor for repeated statements
+    (`core.db.repeating_cursor`), unwrapped: a plain psycopg cursor on Django's connection (same transaction) with
+    server-side parameter binding, so each append statement is prepared on the connection after a few runs — Django's
+    client-side-binding cursor costs several times more per INSERT, and the ledger runs for every write."""
+    return repeating_cursor(connection, wrapped=False)
 
 
 def lock_writer(alias: str = "default") -> None:
@@ -622,15 +618,11 @@ def iter_leaf_chunks(chunk: int = 20_000) -> Iterator[list[tuple[int, bytes, byt
     hot loop of a full verification; on PostgreSQL in binary format, so bytea needs no hex decoding)."""
     connection = connections["default"]
     start = -1
-    cursor: Any
+    cursor = _cursor(connection)
     if connection.vendor == "postgresql":
         import psycopg
 
-        connection.ensure_connection()
-        cursor = psycopg.Cursor(connection.connection)
         cursor.format = psycopg.pq.Format.BINARY
-    else:
-        cursor = connection.cursor()
     with cursor:
         while True:
             cursor.execute(_SQL["leaves"], [start, chunk])
