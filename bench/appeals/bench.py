@@ -17,7 +17,9 @@ Phases (each in its own process):
              Django view running one indexed list-20 query on the same table (same filter, same order) in the same
              run; p50/p99 and req/s of each, and the ratio;
   intake     appeals/s through the intake service `appeal_submit` (portal channel, contact mobile encrypted,
-             deadline from the working calendar, ledger event, rollup) — one process, then two in parallel.
+             deadline from the working calendar, ledger event, rollup) — one process, then two in parallel;
+  inproc     CPU per request (this process + its PostgreSQL backend) of the same queue and bare view through the
+             Django test client, without the HTTP server and load tool competing for the cores.
 Database: GONGZHI_PG_URL (default postgres://postgres@127.0.0.1:5432/) + gongzhi_bench_appeals, dropped first.
 """
 
@@ -462,6 +464,32 @@ def phase_http(seconds: int) -> dict[str, Any]:
             server.kill()
 
 
+def phase_inproc(requests: int) -> dict[str, Any]:
+    """CPU per request of the staff queue API and of the bare view in one process (Django test client, no HTTP server
+    or load tool on the same cores): this process's CPU and its PostgreSQL backend's, alternating queue and bare."""
+    setup_django(settings_module="bench_settings")
+    from django.test import Client
+
+    token = json.loads(TOKENS.read_text())["street_official"]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+    urls = {"queue": "/api/v1/appeals/queue?limit=20", "bare": f"/bench/bare?street={STREET[:9]}"}
+    result: dict[str, Any] = {"requests": requests}
+    for _round in range(2):
+        for name, url in urls.items():
+            for _ in range(50):  # warm: compiled queries, prepared statements, caches
+                assert client.get(url).status_code == 200, url
+            own, backend = _cpu_seconds(), _backend_cpu_seconds() or 0.0
+            for _ in range(requests):
+                client.get(url)
+            result.setdefault(name, []).append(
+                {
+                    "python_cpu_ms": round((_cpu_seconds() - own) / requests * 1000, 2),
+                    "backend_cpu_ms": round(((_backend_cpu_seconds() or 0.0) - backend) / requests * 1000, 2),
+                }
+            )
+    return result
+
+
 def phase_intake(count: int, workers: int) -> dict[str, Any]:
     if workers > 1:
         command = [sys.executable, __file__, "--phase", "intake", "--intake", str(count // workers), "--workers", "1"]
@@ -556,6 +584,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="load duration per endpoint")
     parser.add_argument("--intake", type=int, default=2000, help="appeals submitted through the intake service")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint in the inproc phase")
     parser.add_argument("--phase", default="")
     parser.add_argument("--part", default="recent")
     args = parser.parse_args()
@@ -566,6 +595,7 @@ def main() -> None:
             "dashboard": phase_dashboard,
             "http": lambda: phase_http(args.seconds),
             "intake": lambda: phase_intake(args.intake, args.workers),
+            "inproc": lambda: phase_inproc(args.requests),
         }
         print(json.dumps(phases[args.phase](), default=str))
         return
@@ -578,11 +608,13 @@ def main() -> None:
     history = run_phase("generate", "--appeals", str(history_n), "--part", "history")
     dash_5 = run_phase("dashboard")
     http = run_phase("http", "--seconds", str(args.seconds))
+    inproc = run_phase("inproc")
     intake_1 = run_phase("intake", "--intake", str(args.intake // 2), "--workers", "1")
     intake_2 = run_phase("intake", "--intake", str(args.intake), "--workers", str(args.workers))
     gen_rows = recent["appeals"] + history["appeals"] + recent["events"] + history["events"]
     gen_seconds = recent["generate_seconds"] + history["generate_seconds"]
     q, bare = http["queue"], http["bare"]
+    bare_mean = (bare["req_per_s"] + http["bare_again"]["req_per_s"]) / 2
     print("\n== summary")
     print(
         f"appeals run       {recent['appeals'] + history['appeals']:>12,} (asked {args.appeals:,}) in "
@@ -603,7 +635,12 @@ def main() -> None:
     )
     print(
         f"staff queue API   {q['req_per_s']:>9,.0f} req/s p50 {q['p50_ms']:.1f} ms p99 {q['p99_ms']:.1f} ms "
-        f"= {q['req_per_s'] / bare['req_per_s']:.0%} of bare (target >= 60 %, p99 < 50 ms)"
+        f"= {q['req_per_s'] / bare_mean:.0%} of the bare view's mean before and after (target >= 60 %, p99 < 50 ms)"
+    )
+    cpu = {name: min(r["python_cpu_ms"] + r["backend_cpu_ms"] for r in inproc[name]) for name in ("queue", "bare")}
+    print(
+        f"in process        queue {cpu['queue']:.2f} ms CPU per request (Python + PostgreSQL), "
+        f"bare {cpu['bare']:.2f} ms (best of two rounds of {inproc['requests']:,})"
     )
     print(
         f"intake            {intake_1['appeals_per_s']:>9,.1f} appeals/s in one process, "
