@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 
 
@@ -43,6 +44,7 @@ def repeating_cursor(connection: Any, *, wrapped: bool = True) -> Any:
     from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
     from django.db.backends.postgresql.psycopg_any import register_tzloader  # type: ignore[import-untyped]
 
+    connection.close_if_health_check_failed()  # as Django's cursor() does
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw = ServerBindingCursor(connection.connection)
@@ -107,15 +109,21 @@ class HotQuery:
         e.g., the open statuses that a partial index's predicate names; only the slots stay parameters."""
         slots = {name: self._stand_in(i, value) for i, (name, value) in enumerate(sorted(values.items()))}
         compiler = build(slots).query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. `__in=()`: no row can match, whatever the values (the ORM answers [] too)
+            return "", [], {}
         adapted = {name: self._adapt(connection, stand_in) for name, stand_in in slots.items()}
         template: list[tuple[str | None, Any]] = []
         for param in params:
             name = next((n for n, s in adapted.items() if type(param) is type(s) and param == s), None)
             template.append((name, None) if name is not None else (None, param))
         missing = set(slots) - {name for name, _ in template}
-        if missing:
-            raise ValueError(f"{self.name}: {sorted(missing)} did not reach the SQL as plain parameters")
+        leaked = [
+            c for n, c in template if n is None and any(isinstance(s, str) and s in str(c) for s in adapted.values())
+        ]
+        if missing or leaked:  # a transformed stand-in (a LIKE pattern) would be frozen into the SQL as a constant
+            raise ValueError(f"{self.name}: {sorted(missing) or leaked} did not reach the SQL as plain parameters")
         if connection.vendor == "postgresql":
             pieces, placeholder = [], iter(template)
             for piece in re.split(r"(%%|%s)", sql):
@@ -143,6 +151,8 @@ class HotQuery:
             compiled = self._compile(connection, using, build, values)
             self._compiled.put(key, compiled)
         sql, template, converters = compiled
+        if not sql:
+            return []
         bound = [constant if name is None else self._adapt(connection, values[name]) for name, constant in template]
         with repeating_cursor(connection) as cursor:
             cursor.execute(sql, bound)

@@ -55,8 +55,8 @@ class DbHashStore:
         connection = connections["default"]
         if connection.vendor == "postgresql":
             # One short statement of fixed shape (arrays as parameters) instead of one branch per key: planning a
-            # UNION ALL of ~30 lookups cost more than running them. (Django disables server-side prepared
-            # statements by default, for connection poolers; nothing here depends on them.)
+            # UNION ALL of ~30 lookups cost more than running them; being of fixed shape, it is also prepared on the
+            # connection after a few runs (`_cursor`).
             leaves = [index for level, index in keys if level == 0]
             nodes = [(level, index) for level, index in keys if level > 0]
             with _cursor(connection) as cursor:

@@ -523,3 +523,18 @@ def test_queue_rows_match_the_orm_queue_for_every_viewer_status_and_page(world: 
                     break
                 after = after_rows
     assert seen >= 7 + 7 + 3  # street and county see all seven (twice over statuses), the department its three
+
+
+def test_a_department_official_without_a_unit_has_an_empty_queue(world: World) -> None:
+    """All grants department-level but none naming a unit: the department filter is `IN ()`, which matches nothing —
+    an empty queue on both paths, not an error."""
+    from gongzhi.core.roles import Role
+    from gongzhi.people import services as people
+    from gongzhi.people.models import User
+
+    submit(world)
+    orphan = User.objects.create_user(username="dept_no_unit", password="x" * 12)
+    people.role_assign(actor=SYSTEM, user=orphan, role=Role.DEPARTMENT_OFFICIAL, division=world.county)
+    assert selectors.queue(viewer=orphan)[0] == []
+    assert selectors.queue_rows(viewer=orphan) == ([], None)
+    assert selectors.queue_rows(viewer=orphan, status="received", limit=50) == ([], None)

@@ -96,9 +96,9 @@ def database_from_env() -> dict[str, object]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
-            # Only server-binding cursors prepare; the platform opens them for its hot-path queries alone
-            # (core.db.HotQuery), so this prepares those after 5 runs on a connection and nothing else. Behind
-            # PgBouncer in transaction mode this needs PgBouncer ≥ 1.21 with max_prepared_statements set.
+            # Only server-binding cursors prepare (core.db.repeating_cursor: HotQuery and the ledger's appends), after
+            # 5 runs on a connection; Django's own cursors bind on the client and never do. psycopg drops them all on
+            # any rollback. Behind PgBouncer in transaction mode: PgBouncer ≥ 1.22 with max_prepared_statements set.
             "OPTIONS": {"prepare_threshold": 5},
             "TEST": {"NAME": os.environ.get("GONGZHI_TEST_DATABASE", "test_gongzhi")},
         }

@@ -106,3 +106,26 @@ def test_on_postgresql_it_is_a_prepared_statement_with_its_constants_in_the_text
     assert prepared, "the statement is prepared after prepare_threshold runs"
     statement, runs = prepared[0]
     assert "'village'" in statement and "$1" in statement and runs >= 1
+
+
+def test_a_query_that_can_match_nothing_answers_empty(deyang: None) -> None:
+    hot = HotQuery("test.empty")
+    for _ in range(2):
+        assert (
+            hot.rows(
+                (), lambda slot: Division.objects.filter(pk__in=[], code=slot["code"]).values_list("code"), code="x"
+            )
+            == []
+        )
+
+
+def test_a_value_used_both_plainly_and_transformed_is_refused(deyang: None) -> None:
+    from django.db.models import Q
+
+    hot = HotQuery("test.mixed")
+    with pytest.raises(ValueError, match="plain parameters"):
+        hot.rows(
+            (),
+            lambda slot: Division.objects.filter(Q(code=slot["c"]) | Q(name__startswith=slot["c"])).values_list("code"),
+            c="510603",
+        )
