@@ -172,11 +172,12 @@ def in_scope(viewer: Any, action: str) -> QuerySet[Appeal]:
     return _under(*subtree)
 
 
-def _status_filter(qs: QuerySet[Appeal], status: str | None) -> QuerySet[Appeal]:
-    """One open status (a value of OPEN_VALUES), else every open status."""
-    if status is not None:
-        return qs.filter(status=status)
-    return qs.filter(status__in=OPEN_VALUES)
+def _open_in_queue(qs: QuerySet[Appeal], units: Any, status: str | None) -> QuerySet[Appeal]:
+    """The queue's filters on top of the viewer's scope: their department's units (None: any unit) and one open
+    status (a value of OPEN_VALUES), else every open status."""
+    if units is not None:
+        qs = qs.filter(handling_unit_id__in=units)
+    return qs.filter(status=status) if status is not None else qs.filter(status__in=OPEN_VALUES)
 
 
 def _queue_qs(*, viewer: Any, status: str | None, mine: bool) -> QuerySet[Appeal]:
@@ -184,13 +185,10 @@ def _queue_qs(*, viewer: Any, status: str | None, mine: bool) -> QuerySet[Appeal
         units, divisions = handler_units(viewer)
         if divisions:
             units |= set(Unit.objects.filter(division_id__in=divisions).values_list("pk", flat=True))
-        qs = policy.visible(viewer, "view", _base().filter(handling_unit_id__in=sorted(units)))
+        qs, own = policy.visible(viewer, "view", _base().filter(handling_unit_id__in=sorted(units))), None
     else:
-        qs = in_scope(viewer, "view")
-        own = _department_only(viewer)
-        if own is not None:
-            qs = qs.filter(handling_unit_id__in=own)
-    return _status_filter(qs, status if status in OPEN_VALUES else None)
+        qs, own = in_scope(viewer, "view"), _department_only(viewer)
+    return _open_in_queue(qs, own, status if status in OPEN_VALUES else None)
 
 
 def queue(
@@ -259,10 +257,7 @@ def queue_rows(
             values.update(due=cursor.due_at, pk=cursor.pk)
 
         def build(slot: dict[str, Any]) -> QuerySet[Any]:
-            qs = _under(column, slot.get("root"))
-            if units is not None:
-                qs = qs.filter(handling_unit_id__in=units)
-            qs = _status_filter(qs, one_status)
+            qs = _open_in_queue(_under(column, slot.get("root")), units, one_status)
             if "due" in slot:
                 qs = _after(qs, slot["due"], slot["pk"])
             return qs.order_by("due_at", "pk").values_list(*QUEUE_FIELDS)[:fetch]

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 
+from .cache import ProcessCache
+
 
 @cache
 def sequence_of(table: str, alias: str = "default") -> str:
@@ -76,8 +78,6 @@ class HotQuery:
     _INT_BASE = 1_987_650_000  # inside 32-bit range: out-of-range integers make the ORM compile a different query
 
     def __init__(self, name: str, size: int = 512) -> None:
-        from .refdata import ProcessCache
-
         self.name = name
         self._compiled: ProcessCache[tuple[Any, ...], tuple[str, list[tuple[str | None, Any]], dict[int, Any]]]
         self._compiled = ProcessCache(size=size)

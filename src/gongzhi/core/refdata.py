@@ -20,51 +20,18 @@ The grants cache of `people` uses the same bounded `ProcessCache`, keyed by the 
 """
 
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db import models, transaction
 
+from .cache import ProcessCache
 from .models import RefVersion
 
-K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 M = TypeVar("M", bound=models.Model)
-
-
-class ProcessCache(Generic[K, V]):
-    """A bounded, thread-safe LRU shared by the requests of one process (least recently used out)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def held(self) -> list[K]:
-        with self._lock:
-            return list(self._entries)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 CACHE: ProcessCache[tuple[str, str, Hashable], Any] = ProcessCache(size=50_000)

@@ -11,8 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.cache import ProcessCache
 from gongzhi.core.policy import Grant
-from gongzhi.core.refdata import ProcessCache
 from gongzhi.core.roles import STAFF_ROLES, Role
 
 # Role grants per (user, grants_version, day), shared by the requests of one process.
@@ -22,7 +22,7 @@ from gongzhi.core.roles import STAFF_ROLES, Role
 # user row it authenticates — so a request never sees grants older than its own user row, in any process, without a
 # round trip of its own (the day is part of the key, so an assignment starting or ending at midnight takes effect
 # then). Division paths never change once assigned (territory changes create new nodes), so a cached path cannot go
-# stale. The one bounded process cache of the platform (`core.refdata.ProcessCache`).
+# stale. The one bounded process cache of the platform (`core.cache.ProcessCache`).
 GRANTS_CACHE: ProcessCache[tuple[int, int, date], tuple[Grant, ...]] = ProcessCache(size=20_000)
 
 

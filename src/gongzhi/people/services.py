@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -277,10 +278,15 @@ _TOKEN_FIELDS = ("id", "expires_at", "last_used_at", "revoked_at")
 TOKEN_QUERY = HotQuery("people.api_token")
 
 
+@cache
+def _user_fields() -> tuple[str, ...]:
+    return tuple(field.attname for field in User._meta.concrete_fields)
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """Every API request runs this: one probe of the unique digest index returning the token's state and its user's
     row, compiled once (`HotQuery`); the user is a fresh instance with every column loaded."""
-    user_fields = tuple(field.attname for field in User._meta.concrete_fields)
+    user_fields = _user_fields()
     rows = TOKEN_QUERY.rows(
         (),
         lambda slot: (
